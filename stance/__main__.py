@@ -1,0 +1,3 @@
+from stance.cli import cli
+
+cli(prog_name="python -m stance")

@@ -1,0 +1,292 @@
+"""The command line: `python -m stance COMMAND`. Thin commands over stance.ingest and stance.queries."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import sqlite_utils
+
+from stance import __version__, queries
+from stance.actors import registry
+from stance.db import open_db, resolve_db_path
+from stance.errors import StanceError
+from stance.ingest.load import KINDS, LoadResult, load_paths, sync_reference_data, write_rejects
+from stance.sample import build_sample, sample_paths
+
+PROGRESS_MIN_ROWS = 5_000
+MAX_PROBLEMS_SHOWN = 1_000
+
+db_option = click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False), default=None,
+    help="Database file. Default: $STANCE_DB, else data/stance.db.")
+kind_option = click.option(
+    "--kind", type=click.Choice(KINDS), default=None,
+    help="What the files hold. Default: guessed from the header.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="stance")
+def cli() -> None:
+    """Stance: what states and organisations say and how they vote, over time.
+
+    \b
+    Quick start:
+      python -m stance sample              # build data/stance.db from data/
+      python -m stance load my_codes.csv   # add your own statements
+      streamlit run dashboard.py           # explore
+    """
+
+
+@contextlib.contextmanager
+def _database(db_path: str | None, must_exist: bool = False) -> Iterator[sqlite_utils.Database]:
+    """Open the database, turning every SQLite failure into a plain one-line message."""
+    path = resolve_db_path(db_path)
+    if must_exist and not path.exists():
+        raise click.ClickException(f"{path}: no database yet. Create it with: python -m stance sample")
+    try:
+        db = open_db(path)
+    except StanceError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        yield db
+    except sqlite3.OperationalError as exc:
+        raise click.ClickException(f"{path}: {_plain(exc)}; nothing was written") from None
+    finally:
+        db.close()
+
+
+def _plain(exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "readonly" in text:
+        return "the database file is read-only"
+    if "disk is full" in text or "disk I/O" in text:
+        return "the disk is full"
+    if "locked" in text:
+        return "the database is locked by another writer (tried for 10 s)"
+    return f"SQLite error: {text}"
+
+
+@cli.command()
+@db_option
+def init(db_path: str | None) -> None:
+    """Create the database, or upgrade its schema, and load the actor lists.
+
+    \b
+    Example:
+      python -m stance init --db research.db
+    """
+    with _database(db_path) as db:
+        with db.atomic():
+            sync_reference_data(db, registry())
+        n = db["actors"].count
+    click.echo(f"{resolve_db_path(db_path)}: ready ({n} actors known)")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@kind_option
+@click.option("--skip-invalid", is_flag=True,
+              help="Load the good rows and write the bad ones, with reasons, to a rejects CSV.")
+@click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False), default=None,
+              help="Where --skip-invalid writes bad rows. Default: rejects.csv.")
+@db_option
+def load(paths: tuple[str, ...], kind: str | None, skip_invalid: bool, rejects_path: str | None,
+         db_path: str | None) -> None:
+    """Load statements, votes or issues from CSV or JSON-lines files.
+
+    All files are checked first; any bad row stops the load with every problem listed as
+    file:line: field: reason, and nothing is written (exit status 1). The files are written
+    in one transaction. Loading the same file again changes nothing.
+
+    \b
+    Examples:
+      python -m stance load data/issues.csv my_statements.csv
+      python -m stance load votes.csv --kind votes --skip-invalid --rejects bad_votes.csv
+    """
+    with _database(db_path) as db, _progress_bar() as progress:
+        result = load_paths(db, paths, kind=kind, skip_invalid=skip_invalid, progress=progress)
+    _report(result, rejects_path if skip_invalid else None, dry_run=False)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@kind_option
+@db_option
+def validate(paths: tuple[str, ...], kind: str | None, db_path: str | None) -> None:
+    """Check files as `load` would, and write nothing (a dry run).
+
+    \b
+    Example:
+      python -m stance validate my_statements.csv
+    """
+    path = resolve_db_path(db_path)
+    db = open_db(path, read_only=True) if path.exists() else open_db(":memory:")
+    try:
+        result = load_paths(db, paths, kind=kind, dry_run=True)
+    finally:
+        db.close()
+    _report(result, None, dry_run=True)
+
+
+class _Bar:
+    """A progress bar that appears only once a load turns out to be long."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def __call__(self, n: int) -> None:
+        if self.bar is None:
+            return
+        self.bar.update(n)
+
+    def start(self, total: int) -> None:
+        if total >= PROGRESS_MIN_ROWS:
+            self.bar = click.progressbar(length=total, label="Writing rows", file=sys.stderr)
+            self.bar.__enter__()
+
+
+@contextlib.contextmanager
+def _progress_bar() -> Iterator[_Bar]:
+    bar = _Bar()
+    try:
+        yield bar
+    finally:
+        if bar.bar is not None:
+            bar.bar.__exit__(None, None, None)
+
+
+def _report(result: LoadResult, rejects_path: str | None, dry_run: bool) -> None:
+    problems = result.problems
+    for problem in problems[:MAX_PROBLEMS_SHOWN]:
+        click.echo(str(problem), err=True)
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        click.echo(f"... and {len(problems) - MAX_PROBLEMS_SHOWN} more problems "
+                   "(load with --skip-invalid --rejects FILE to get them all in a CSV)", err=True)
+    for f in result.files:
+        click.echo(f.summary())
+    if result.fatal:
+        raise click.ClickException("nothing was written: fix the file-level problems above")
+    rejected = sum(f.rejected for f in result.files)
+    if dry_run:
+        click.echo(f"dry run: {len(problems)} problem(s); nothing was written")
+        sys.exit(1 if problems else 0)
+    if rejected and not result.written:
+        raise click.ClickException(
+            f"{len(problems)} problem(s) in {rejected} row(s); nothing was written. "
+            "Fix them, or pass --skip-invalid to load the good rows")
+    if rejected:
+        target = rejects_path or "rejects.csv"
+        write_rejects(target, result)
+        click.echo(f"{rejected} rejected row(s) written to {target}")
+
+
+@cli.command()
+@click.option("--issue", "issue_slugs", multiple=True, help="Only this issue (repeatable).")
+@click.option("--actor", "actor_names", multiple=True, help="Only this actor: name, code or alias (repeatable).")
+@click.option("--kind", type=click.Choice(["statements", "votes"]), default="statements", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="File to write. Default: standard output.")
+@db_option
+def export(issue_slugs: tuple[str, ...], actor_names: tuple[str, ...], kind: str, fmt: str,
+           output: str, db_path: str | None) -> None:
+    """Write statements or votes in the loader's own columns, so an export loads back.
+
+    \b
+    Examples:
+      python -m stance export --issue double-freeze --actor China -o china.csv
+      python -m stance export --kind votes --format json
+    """
+    codes = [_resolve_or_fail(name) for name in actor_names]
+    with _database(db_path, must_exist=True) as db:
+        query = queries.export_statements if kind == "statements" else queries.export_votes
+        df = query(db, issue_slugs, codes)
+    if fmt == "csv":
+        text = df.to_csv(index=False)
+    elif fmt == "json":
+        text = df.to_json(orient="records", force_ascii=False, indent=2) + "\n"
+    else:
+        text = df.to_json(orient="records", lines=True, force_ascii=False)
+    with click.open_file(output, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    if output != "-":
+        click.echo(f"{len(df)} {kind} written to {output}", err=True)
+
+
+def _resolve_or_fail(name: str) -> str:
+    try:
+        return registry().resolve(name)
+    except StanceError as exc:
+        raise click.BadParameter(str(exc).removeprefix("actor: "), param_hint="--actor") from None
+
+
+@cli.command()
+@db_option
+def stats(db_path: str | None) -> None:
+    """Count what the database holds, per table and per issue.
+
+    \b
+    Example:
+      python -m stance stats
+    """
+    with _database(db_path, must_exist=True) as db:
+        for name, n in queries.counts(db).items():
+            click.echo(f"{name:>17}: {n}")
+        summary = queries.issue_summary(db)
+    if len(summary):
+        click.echo("")
+        click.echo(summary.to_string(index=False))
+
+
+@cli.command()
+@click.argument("names", nargs=-1, required=True)
+def actor(names: tuple[str, ...]) -> None:
+    """Show how names resolve to actor codes (exit status 1 if any does not).
+
+    \b
+    Example:
+      python -m stance actor DPRK "the Kremlin" "Republic of Korea"
+    """
+    reg = registry()
+    failed = False
+    for name in names:
+        try:
+            code = reg.resolve(name)
+            click.echo(f"{name} -> {code} ({reg.name(code)})")
+        except StanceError as exc:
+            failed = True
+            click.echo(f"{name} -> {str(exc).removeprefix('actor: ')}", err=True)
+    sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@click.option("--fresh", is_flag=True, help="Delete the database first and build it anew.")
+@db_option
+def sample(fresh: bool, db_path: str | None) -> None:
+    """Build the database from the sample data bundled in data/.
+
+    \b
+    Example:
+      python -m stance sample --fresh
+    """
+    path = resolve_db_path(db_path)
+    if fresh:
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+    try:
+        result = build_sample(path)
+    except StanceError as exc:
+        raise click.ClickException(str(exc)) from None
+    _report(result, None, dry_run=False)
+    click.echo(f"{path}: sample loaded from {', '.join(p.name for p in sample_paths())}")
+
+
+def main() -> None:
+    cli(prog_name="stance")
+
+

@@ -1,0 +1,195 @@
+"""Open, create and upgrade the Stance database. The only place the schema is defined.
+
+Every schema change is a new function registered on `MIGRATIONS`, never an edit of an old
+one: sqlite-utils records which ones a database has, so old files upgrade in place.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from stance.errors import StanceError
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_DIR / "data"
+DEFAULT_DB = DATA_DIR / "stance.db"
+BUSY_TIMEOUT_MS = 10_000
+
+MIGRATIONS = Migrations("stance")
+
+
+class DatabaseError(StanceError):
+    "The database file cannot be opened or written."
+
+
+def resolve_db_path(cli_value: str | os.PathLike | None = None) -> Path:
+    """`--db`, else `STANCE_DB`, else `data/stance.db` in the project."""
+    if cli_value:
+        return Path(cli_value)
+    if os.environ.get("STANCE_DB"):
+        return Path(os.environ["STANCE_DB"])
+    return DEFAULT_DB
+
+
+def read_only_mode() -> bool:
+    """Public deployments set STANCE_READ_ONLY=1: the file is then opened read-only."""
+    return os.environ.get("STANCE_READ_ONLY", "").strip().lower() in {"1", "true", "yes"}
+
+
+def open_db(path: str | os.PathLike, read_only: bool = False, migrate: bool = True) -> sqlite_utils.Database:
+    """Open (and create or upgrade) the database with WAL and a busy timeout.
+
+    WAL lets the dashboard read while a load writes; the busy timeout makes a second writer
+    wait instead of failing at once with "database is locked".
+    """
+    path = Path(path)
+    if read_only:
+        if not path.exists():
+            raise DatabaseError(f"{path}: no such database (read-only mode cannot create one)")
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return sqlite_utils.Database(conn)
+    if not path.parent.exists():
+        raise DatabaseError(f"{path}: folder {path.parent} does not exist")
+    try:
+        conn = sqlite3.connect(str(path), check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path}: cannot open as a SQLite database ({exc})") from None
+    db = sqlite_utils.Database(conn)
+    if migrate:
+        try:
+            MIGRATIONS.apply(db)
+        except sqlite3.OperationalError as exc:
+            raise DatabaseError(f"{path}: cannot create or upgrade the schema ({exc})") from None
+    return db
+
+
+@MIGRATIONS()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """The first schema: reference tables, evidence tables and the import log."""
+    for sql in _INITIAL_SCHEMA.split(";\n\n"):
+        if sql.strip():
+            db.execute(sql)
+
+
+_INITIAL_SCHEMA = """
+CREATE TABLE actors (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('state', 'organisation', 'other')),
+    iso2 TEXT,
+    region TEXT
+);
+
+CREATE TABLE actor_aliases (
+    alias TEXT PRIMARY KEY,
+    code TEXT NOT NULL REFERENCES actors(code)
+);
+
+CREATE TABLE actor_groups (
+    group_code TEXT NOT NULL,
+    actor TEXT NOT NULL REFERENCES actors(code),
+    start TEXT NOT NULL,
+    "end" TEXT,
+    source_url TEXT,
+    PRIMARY KEY (group_code, actor, start)
+);
+
+CREATE TABLE issues (
+    slug TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    description TEXT,
+    plus_2 TEXT,
+    minus_2 TEXT,
+    parent TEXT REFERENCES issues(slug)
+);
+
+CREATE TABLE imports (
+    id INTEGER PRIMARY KEY,
+    file TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT,
+    rows_read INTEGER,
+    rows_loaded INTEGER,
+    rows_unchanged INTEGER,
+    rows_rejected INTEGER,
+    status TEXT NOT NULL
+);
+
+CREATE TABLE sources (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    title TEXT,
+    outlet TEXT,
+    kind TEXT
+);
+
+CREATE TABLE statements (
+    id TEXT PRIMARY KEY,
+    actor TEXT NOT NULL REFERENCES actors(code),
+    issue TEXT NOT NULL REFERENCES issues(slug),
+    date TEXT NOT NULL,
+    date_precision TEXT NOT NULL CHECK (date_precision IN ('year', 'month', 'day')),
+    day TEXT NOT NULL,
+    stance INTEGER NOT NULL CHECK (stance BETWEEN -2 AND 2),
+    quote TEXT,
+    speaker TEXT,
+    source_id TEXT REFERENCES sources(id),
+    coder TEXT,
+    confidence REAL CHECK (confidence IS NULL OR confidence BETWEEN 0 AND 1),
+    notes TEXT,
+    import_id INTEGER REFERENCES imports(id),
+    line INTEGER
+);
+
+CREATE INDEX statements_issue_actor_day ON statements (issue, actor, day, stance);
+
+CREATE TABLE resolutions (
+    id TEXT PRIMARY KEY,
+    body TEXT NOT NULL CHECK (body IN ('UNSC', 'UNGA')),
+    date TEXT NOT NULL,
+    title TEXT,
+    issue TEXT NOT NULL REFERENCES issues(slug),
+    polarity INTEGER NOT NULL CHECK (polarity IN (-1, 1)),
+    adopted INTEGER NOT NULL CHECK (adopted IN (0, 1)),
+    source_id TEXT REFERENCES sources(id)
+);
+
+CREATE INDEX resolutions_issue_date ON resolutions (issue, date);
+
+CREATE TABLE votes (
+    resolution TEXT NOT NULL REFERENCES resolutions(id),
+    actor TEXT NOT NULL REFERENCES actors(code),
+    vote TEXT NOT NULL CHECK (vote IN ('yes', 'no', 'abstain', 'absent', 'non-voting')),
+    import_id INTEGER REFERENCES imports(id),
+    line INTEGER,
+    PRIMARY KEY (resolution, actor)
+);
+
+CREATE INDEX votes_actor ON votes (actor, resolution);
+
+CREATE VIEW stance_points AS
+SELECT 'statement' AS kind, s.id AS ref, s.actor, s.issue, s.date, s.date_precision, s.day,
+       s.stance, s.quote AS text, s.speaker, src.url AS source_url, src.title AS source_title,
+       s.notes
+FROM statements s LEFT JOIN sources src ON src.id = s.source_id
+UNION ALL
+SELECT 'vote', v.resolution, v.actor, r.issue, r.date, 'day', r.date,
+       CASE v.vote WHEN 'yes' THEN r.polarity WHEN 'no' THEN -r.polarity ELSE 0 END,
+       v.resolution || ': voted ' || v.vote || CASE r.adopted WHEN 1 THEN ' (adopted)' ELSE ' (not adopted)' END
+           || COALESCE(' - ' || r.title, ''),
+       NULL, src.url, src.title, NULL
+FROM votes v JOIN resolutions r ON r.id = v.resolution LEFT JOIN sources src ON src.id = r.source_id
+WHERE v.vote IN ('yes', 'no', 'abstain')
+"""

@@ -1,0 +1,321 @@
+"""The one load path every format goes through: read, validate everything, then write atomically.
+
+Recipe: read each file -> parse and validate every row -> stop if anything is wrong (strict) or
+set bad rows aside (skip-invalid) -> one transaction: reference data, sources, records, import
+log. Nothing is written until every file has been read, so a bad third file cannot leave the
+first two half-loaded, and a killed process leaves SQLite's journal to undo the rest.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Protocol
+
+import sqlite_utils
+
+from stance.actors import ActorRegistry, registry
+from stance.errors import Problem
+from stance.ingest import issues, statements, votes
+from stance.ingest.reader import Row, Table, read_table
+from stance.ingest.records import Context, missing_columns
+
+FORMATS: dict[str, ModuleType] = {m.KIND: m for m in (issues, statements, votes)}
+KINDS = tuple(FORMATS)  # load order: issues before what refers to them
+CHUNK = 5_000
+
+
+class Progress(Protocol):
+    """Told the number of rows to write, then each chunk written: drives the CLI's bar."""
+
+    def start(self, total: int) -> None: ...
+
+    def __call__(self, done: int) -> None: ...
+
+
+@dataclass
+class FileResult:
+    """What happened to one file's rows: read = loaded + unchanged + rejected."""
+
+    file: str
+    kind: str | None
+    sha256: str
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected_rows: list[Row] = field(default_factory=list)
+    fatal: list[Problem] = field(default_factory=list)
+    records: list[Any] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+
+    @property
+    def loaded(self) -> int:
+        return self.inserted + self.updated
+
+    @property
+    def rejected(self) -> int:
+        return len(self.rejected_rows)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.fatal + [p for row in self.rejected_rows for p in row.problems]
+
+    def summary(self) -> str:
+        if self.fatal:
+            return f"{self.file}: not loaded"
+        return (f"{self.file} ({self.kind}): {self.read} read, {self.loaded} loaded "
+                f"({self.inserted} new, {self.updated} updated), {self.unchanged} unchanged, "
+                f"{self.rejected} rejected")
+
+
+@dataclass
+class LoadResult:
+    files: list[FileResult]
+    written: bool = False
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for f in self.files for p in f.problems]
+
+    @property
+    def fatal(self) -> bool:
+        return any(f.fatal for f in self.files)
+
+
+def detect_kind(path: Path, columns: list[str]) -> str | None:
+    """Guess the format from the header, falling back to the file name."""
+    if "vote" in columns or "ms_vote" in columns:
+        return "votes"
+    if "stance" in columns:
+        return "statements"
+    if "slug" in columns:
+        return "issues"
+    for kind in KINDS:
+        if kind in path.name.lower():
+            return kind
+    return None
+
+
+def plan_file(path: Path, kind: str | None, ctx: Context) -> FileResult:
+    """Read and validate one file; nothing touches the database."""
+    table = read_table(path)
+    result = FileResult(table.file, kind, table.sha256, columns=table.columns)
+    if table.fatal:
+        result.fatal = table.fatal
+        return result
+    result.kind = kind or detect_kind(path, table.columns)
+    if result.kind is None:
+        result.fatal = [Problem(table.file, 1, "-", "cannot tell the kind of file from its header; "
+                                f"pass --kind ({'|'.join(KINDS)})")]
+        return result
+    fmt = FORMATS[result.kind]
+    missing = missing_columns(table.columns, fmt.REQUIRED) if table.columns and not _is_jsonl(path) else []
+    if missing:
+        result.fatal = [Problem(table.file, 1, ", ".join(missing),
+                                f"missing column(s) for a {result.kind} file (the header has: "
+                                f"{', '.join(table.columns) or 'nothing'})")]
+        return result
+    result.read = len(table.rows)
+    _validate_rows(table, fmt, ctx, result)
+    if result.kind == "issues":
+        ctx.issues.update(r.slug for r in result.records)
+    return result
+
+
+def _is_jsonl(path: Path) -> bool:
+    return path.suffix.lower() in {".jsonl", ".ndjson", ".json"}
+
+
+def _validate_rows(table: Table, fmt: ModuleType, ctx: Context, result: FileResult) -> None:
+    first_line: dict[Any, int] = {}
+    resolutions: dict[str, tuple[Any, int]] = {}
+    for row in table.rows:
+        record = None if row.problems else fmt.parse_row(table.file, row, ctx)
+        if record is not None:
+            if record.key in first_line:
+                row.problems.append(Problem(table.file, row.line, "-",
+                                            f"duplicate of line {first_line[record.key]}"))
+            elif fmt is votes:
+                _check_same_resolution(table.file, row, record, resolutions)
+        if row.problems or record is None:
+            result.rejected_rows.append(row)
+            continue
+        first_line[record.key] = row.line
+        result.records.append(record)
+
+
+def _check_same_resolution(file: str, row: Row, vote: votes.Vote, seen: dict[str, tuple[Any, int]]) -> None:
+    """Every row of one resolution must agree on its date, body, issue, polarity and outcome."""
+    known = seen.setdefault(vote.resolution.id, (vote.resolution, row.line))
+    first, line = known
+    for name in ("body", "date", "title", "issue", "polarity", "adopted", "source"):
+        if getattr(first, name) != getattr(vote.resolution, name):
+            shown = "source_url" if name == "source" else name
+            row.problems.append(Problem(file, row.line, shown,
+                                        f"differs from line {line} for the same resolution {first.id}"))
+
+
+def load_paths(db: sqlite_utils.Database, paths: Iterable[str | Path], kind: str | None = None,
+               skip_invalid: bool = False, dry_run: bool = False, progress: Progress | None = None,
+               reg: ActorRegistry | None = None) -> LoadResult:
+    """Validate every file, then write them all in one transaction (unless dry_run or any error)."""
+    reg = reg or registry()
+    ctx = Context(reg, _existing_issues(db))
+    ordered = sorted((Path(p) for p in paths), key=lambda p: _kind_rank(p, kind))
+    result = LoadResult([plan_file(p, kind, ctx) for p in ordered])
+    if result.fatal or (result.problems and not skip_invalid):
+        return result
+    for f in result.files:
+        _classify(db, f)
+    if dry_run:
+        return result
+    if progress:
+        progress.start(sum(len(f.records) for f in result.files))
+    with db.atomic():
+        sync_reference_data(db, reg)
+        for f in result.files:
+            _write_file(db, f, progress)
+    result.written = True
+    return result
+
+
+def _kind_rank(path: Path, kind: str | None) -> int:
+    """Issues first: statements and votes refer to them."""
+    guess = kind or next((k for k in KINDS if k in path.name.lower()), None)
+    if guess is None:
+        table = read_table(path) if path.exists() else None
+        guess = detect_kind(path, table.columns) if table else None
+    return KINDS.index(guess) if guess in KINDS else len(KINDS)
+
+
+def _existing_issues(db: sqlite_utils.Database) -> set[str]:
+    if "issues" not in db.table_names():
+        return set()
+    return {row[0] for row in db.execute("SELECT slug FROM issues").fetchall()}
+
+
+def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+_EXISTING_SQL = {
+    "issues": "SELECT slug, title, description, plus_2, minus_2, parent FROM issues WHERE slug IN ({})",
+    "statements": "SELECT id, coder, confidence, notes FROM statements WHERE id IN ({})",
+}
+
+
+def _classify(db: sqlite_utils.Database, f: FileResult) -> None:
+    """Split valid records into new, changed and unchanged against what the database holds."""
+    existing = _existing_votes(db, f.records) if f.kind == "votes" else _existing_by_key(db, f)
+    fresh: list[Any] = []
+    for record in f.records:
+        before = existing.get(record.key)
+        if before is None:
+            f.inserted += 1
+            fresh.append(record)
+        elif before != record.comparable():
+            f.updated += 1
+            fresh.append(record)
+        else:
+            f.unchanged += 1
+    f.records = fresh
+
+
+def _existing_by_key(db: sqlite_utils.Database, f: FileResult) -> dict[Any, tuple]:
+    if f.kind not in db.table_names():
+        return {}
+    found: dict[Any, tuple] = {}
+    for chunk in _chunks([r.key for r in f.records], 500):
+        sql = _EXISTING_SQL[f.kind].format(", ".join("?" * len(chunk)))
+        for row in db.execute(sql, chunk).fetchall():
+            found[row[0]] = tuple(row[1:])
+    return found
+
+
+def _existing_votes(db: sqlite_utils.Database, records: list[votes.Vote]) -> dict[Any, tuple]:
+    """Stored votes; a vote whose resolution's details changed counts as changed."""
+    resolutions = {v.resolution.id: v.resolution for v in records}
+    found: dict[Any, tuple] = {}
+    changed: set[str] = set()
+    for chunk in _chunks(list(resolutions), 500):
+        marks = ", ".join("?" * len(chunk))
+        for row in db.execute("SELECT id, body, date, title, issue, polarity, adopted, source_id "
+                              f"FROM resolutions WHERE id IN ({marks})", chunk).fetchall():
+            if tuple(row[1:]) != resolutions[row[0]].comparable():
+                changed.add(row[0])
+        for res, actor, vote in db.execute(
+                f"SELECT resolution, actor, vote FROM votes WHERE resolution IN ({marks})", chunk).fetchall():
+            found[(res, actor)] = ("<resolution changed>",) if res in changed else (vote,)
+    return found
+
+
+def _write_file(db: sqlite_utils.Database, f: FileResult, progress: Progress | None) -> None:
+    now = _now()
+    import_id = db["imports"].insert({
+        "file": f.file, "sha256": f.sha256, "kind": f.kind, "started": now, "finished": now,
+        "rows_read": f.read, "rows_loaded": f.loaded, "rows_unchanged": f.unchanged,
+        "rows_rejected": f.rejected, "status": _status(f)}).last_pk
+    if f.kind == "issues":
+        db["issues"].upsert_all([r.record(import_id) for r in f.records], pk="slug")
+    else:
+        _write_sources(db, f)
+        table = db["statements"] if f.kind == "statements" else db["votes"]
+        for chunk in _chunks(f.records):
+            table.insert_all([r.record(import_id) for r in chunk], replace=True, batch_size=CHUNK)
+            if progress:
+                progress(len(chunk))
+    db["imports"].update(import_id, {"finished": _now()})
+
+
+def _write_sources(db: sqlite_utils.Database, f: FileResult) -> None:
+    if f.kind == "statements":
+        sources = {r.source.id: r.source for r in f.records if r.source}
+    else:
+        sources = {r.resolution.source.id: r.resolution.source for r in f.records}
+        resolutions = {r.resolution.id: r.resolution.record() for r in f.records}
+    if sources:
+        db["sources"].upsert_all([s.record() for s in sources.values()], pk="id")
+    if f.kind == "votes" and resolutions:
+        db["resolutions"].upsert_all(list(resolutions.values()), pk="id")
+
+
+def _status(f: FileResult) -> str:
+    if f.rejected:
+        return "partial"
+    return "loaded" if f.loaded else "unchanged"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def sync_reference_data(db: sqlite_utils.Database, reg: ActorRegistry) -> None:
+    """Mirror actors, aliases and groups from data/ into the database, so the file stands alone."""
+    db["actors"].upsert_all(
+        [{"code": a.code, "name": a.name, "kind": a.kind, "iso2": a.iso2} for a in reg.actors.values()],
+        pk="code")
+    db["actor_aliases"].upsert_all(
+        [{"alias": alias, "code": code} for alias, code in reg.aliases().items()], pk="alias")
+    db["actor_groups"].upsert_all(
+        [{"group_code": m.group, "actor": m.actor, "start": m.start, "end": m.end,
+          "source_url": m.source_url} for m in reg.groups],
+        pk=("group_code", "actor", "start"))
+
+
+def write_rejects(path: str | Path, result: LoadResult) -> int:
+    """One CSV row per rejected input row: where it was, every reason, then the row as it came."""
+    rows = [(f, row) for f in result.files for row in f.rejected_rows]
+    columns = list(dict.fromkeys(c for f in result.files for c in f.columns))
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["file", "line", "problems"] + columns)
+        for f, row in rows:
+            reasons = "; ".join(f"{p.field}: {p.reason}" for p in row.problems)
+            writer.writerow([f.file, row.line, reasons] + [row.values.get(c, "") for c in columns])
+    return len(rows)

@@ -1,0 +1,181 @@
+"""Read a CSV or JSON-lines file into numbered rows of strings, never raising on bad bytes.
+
+Spreadsheets save in odd ways: a byte-order mark, Latin-1 in one cell, semicolons instead of
+commas. Each of those becomes a `Problem` tied to a line, so the loader can report it and, with
+--skip-invalid, reject only the rows it touches.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stance.errors import Problem
+
+csv.field_size_limit(16 * 1024 * 1024)
+
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict[str, str]
+    raw_fields: list[str]
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Table:
+    """A file's rows, plus problems that sink the whole file (`fatal`)."""
+
+    file: str
+    sha256: str
+    columns: list[str]
+    rows: list[Row]
+    fatal: list[Problem]
+
+
+def column_key(name: str) -> str:
+    """Header names compared loosely: 'Source URL' and 'source_url' are the same column."""
+    return re.sub(r"[\s\-]+", "_", name.strip().lstrip("\ufeff").lower())
+
+
+def read_table(path: str | Path) -> Table:
+    path = Path(path)
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Table(name, "", [], [], [Problem(name, 0, "-", f"cannot read file ({exc.strerror})")])
+    sha = hashlib.sha256(raw).hexdigest()
+    fatal = _check_bytes(name, raw)
+    if fatal:
+        return Table(name, sha, [], [], fatal)
+    text, bad_lines = _decode(raw.removeprefix(_BOM))
+    if path.suffix.lower() in {".jsonl", ".ndjson", ".json"}:
+        table = _read_jsonl(name, text)
+    else:
+        table = _read_csv(name, text)
+    table.sha256 = sha
+    _mark_bad_encoding(name, table, bad_lines)
+    if not table.fatal and not table.rows:
+        table.fatal.append(Problem(name, 1, "-", "no data rows below the header"))
+    return table
+
+
+def _check_bytes(name: str, raw: bytes) -> list[Problem]:
+    if not raw.strip(b" \t\r\n" + _BOM):
+        return [Problem(name, 1, "-", "file is empty (expected a header row, then one row per record)")]
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in raw[:1000]:
+        return [Problem(name, 1, "-", "file is UTF-16, not UTF-8: save it as 'CSV UTF-8'")]
+    return []
+
+
+def _decode(raw: bytes) -> tuple[str, dict[int, str]]:
+    """Decode as UTF-8; a line that is not gets replacement characters and a reason."""
+    try:
+        return raw.decode("utf-8"), {}
+    except UnicodeDecodeError:
+        pass
+    parts, bad = [], {}
+    for number, line in enumerate(raw.splitlines(keepends=True), start=1):
+        try:
+            parts.append(line.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            byte = line[exc.start]
+            bad[number] = (f"not valid UTF-8 (byte 0x{byte:02x} at column {exc.start + 1}); "
+                           "save the file as UTF-8 ('CSV UTF-8' in Excel)")
+            parts.append(line.decode("utf-8", errors="replace"))
+    return "".join(parts), bad
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    """Commas, unless the header clearly uses semicolons or tabs (European Excel exports)."""
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > counts[","] else ","
+
+
+def _read_csv(name: str, text: str) -> Table:
+    delimiter = _sniff_delimiter(text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[Row] = []
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        return Table(name, "", [], [], [Problem(name, 1, "-", f"cannot read the header ({exc})")])
+    columns = [column_key(c) for c in header]
+    dupes = sorted({c for c in columns if columns.count(c) > 1 and c})
+    if dupes:
+        return Table(name, "", columns, [], [Problem(name, 1, ", ".join(dupes), "column appears twice in the header")])
+    end = reader.line_num
+    while True:
+        start = end + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            reason = f"cannot parse CSV here ({exc}); check for a stray quote; rows after it were not read"
+            return Table(name, "", columns, rows, [Problem(name, start, "-", reason)])
+        end = reader.line_num
+        if not any(f.strip() for f in fields):
+            continue
+        row = Row(start, dict(zip(columns, fields, strict=False)), fields)
+        if len(fields) != len(columns):
+            row.problems.append(Problem(
+                name, start, "-",
+                f"has {len(fields)} fields, the header has {len(columns)} (a stray delimiter or quote?)"))
+        rows.append(row)
+    return Table(name, "", columns, rows, [])
+
+
+def _read_jsonl(name: str, text: str) -> Table:
+    rows: list[Row] = []
+    columns: dict[str, None] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            rows.append(Row(number, {}, [line], [Problem(name, number, "-", f"not valid JSON ({exc.msg})")]))
+            continue
+        if not isinstance(obj, dict):
+            rows.append(Row(number, {}, [line], [Problem(name, number, "-", "expected one JSON object per line")]))
+            continue
+        values = {column_key(str(k)): _as_text(v) for k, v in obj.items()}
+        columns.update(dict.fromkeys(values))
+        rows.append(Row(number, values, [line]))
+    return Table(name, "", list(columns), rows, [])
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _mark_bad_encoding(name: str, table: Table, bad_lines: dict[int, str]) -> None:
+    if not bad_lines:
+        return
+    if 1 in bad_lines and not table.rows:
+        table.fatal.append(Problem(name, 1, "-", bad_lines[1]))
+        return
+    starts = [row.line for row in table.rows] + [10**12]
+    for i, row in enumerate(table.rows):
+        for number in range(row.line, starts[i + 1]):
+            if number in bad_lines:
+                row.problems.append(Problem(name, number, "-", bad_lines[number]))
+    if 1 in bad_lines:
+        table.fatal.append(Problem(name, 1, "-", bad_lines[1]))

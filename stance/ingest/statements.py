@@ -1,0 +1,68 @@
+"""Hand-coded statements: one row per thing an actor said on an issue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from stance.ingest.reader import Row
+from stance.ingest.records import Context, RowChecker, Source, actor_field, issue_field, stable_id
+from stance.model import PartialDate, parse_confidence, parse_date, parse_stance, parse_url
+
+KIND = "statements"
+REQUIRED = ("actor", "issue", "date", "stance")
+OPTIONAL = ("quote", "speaker", "source_url", "source_title", "outlet", "coder", "confidence", "notes")
+COLUMNS = REQUIRED + OPTIONAL
+
+
+@dataclass
+class Statement:
+    actor: str
+    issue: str
+    date: PartialDate
+    stance: int
+    quote: str | None
+    speaker: str | None
+    source: Source | None
+    coder: str | None
+    confidence: float | None
+    notes: str | None
+    line: int
+
+    @property
+    def id(self) -> str:
+        """Identity is what was said, by whom, when, where: editing notes or coder keeps the id."""
+        return stable_id(self.actor, self.issue, self.date.text, self.stance, self.quote,
+                         self.speaker, self.source.url if self.source else None)
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+    def record(self, import_id: int) -> dict[str, Any]:
+        return {
+            "id": self.id, "actor": self.actor, "issue": self.issue, "date": self.date.text,
+            "date_precision": self.date.precision, "day": self.date.day, "stance": self.stance,
+            "quote": self.quote, "speaker": self.speaker,
+            "source_id": self.source.id if self.source else None, "coder": self.coder,
+            "confidence": self.confidence, "notes": self.notes, "import_id": import_id, "line": self.line,
+        }
+
+    def comparable(self) -> tuple:
+        """The stored columns outside the id; a difference there is an update, not a new row."""
+        return (self.coder, self.confidence, self.notes)
+
+
+def parse_row(file: str, row: Row, ctx: Context) -> Statement | None:
+    c = RowChecker(file, row)
+    actor = c.check("actor", actor_field(ctx))
+    issue = c.check("issue", issue_field(ctx))
+    date = c.check("date", parse_date)
+    stance = c.check("stance", parse_stance)
+    url = c.check("source_url", parse_url)
+    confidence = c.check("confidence", parse_confidence)
+    if not c.ok:
+        return None
+    source = Source(url, c.text("source_title") or None, c.text("outlet") or None) if url else None
+    return Statement(actor, issue, date, stance, c.text("quote") or None, c.text("speaker") or None,
+                     source, c.text("coder") or None, confidence, c.text("notes") or None, row.line)

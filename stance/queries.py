@@ -1,0 +1,127 @@
+"""The read side: filters in, pandas DataFrames out. Plain functions, testable without Streamlit.
+
+Values are always bound parameters; the only SQL built from Python is a run of `?` marks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import sqlite_utils
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join("?" * len(values))
+
+
+def frame(db: sqlite_utils.Database, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
+    return pd.read_sql_query(sql, db.conn, params=list(params))
+
+
+def issues(db: sqlite_utils.Database) -> pd.DataFrame:
+    """Every issue with how much evidence it has, most evidence first."""
+    return frame(db, """
+        SELECT i.slug, i.title, i.description, i.plus_2, i.minus_2,
+               (SELECT count(*) FROM statements s WHERE s.issue = i.slug) AS statements,
+               (SELECT count(*) FROM votes v JOIN resolutions r ON r.id = v.resolution
+                 WHERE r.issue = i.slug) AS votes
+        FROM issues i ORDER BY statements + votes DESC, i.title""")
+
+
+def actors_on_issue(db: sqlite_utils.Database, issue: str) -> pd.DataFrame:
+    """Actors with any stance point on the issue, with counts, most evidence first."""
+    return frame(db, """
+        SELECT p.actor AS code, a.name, count(*) AS points,
+               sum(p.kind = 'statement') AS statements, sum(p.kind = 'vote') AS votes
+        FROM stance_points p JOIN actors a ON a.code = p.actor
+        WHERE p.issue = ?
+        GROUP BY p.actor ORDER BY statements DESC, points DESC, a.name""", [issue])
+
+
+def stance_points(db: sqlite_utils.Database, issue: str, actors: Sequence[str] | None = None,
+                  start: str | None = None, end: str | None = None) -> pd.DataFrame:
+    """Statements and votes on one issue as stance points, oldest first, with actor names."""
+    sql = """
+        SELECT p.kind, p.ref, p.actor, a.name AS actor_name, p.issue, p.date, p.date_precision,
+               p.day, p.stance, p.text, p.speaker, p.source_url, p.source_title, p.notes
+        FROM stance_points p JOIN actors a ON a.code = p.actor
+        WHERE p.issue = ?"""
+    params: list[object] = [issue]
+    if actors:
+        sql += f" AND p.actor IN ({_marks(actors)})"
+        params += list(actors)
+    if start:
+        sql += " AND p.day >= ?"
+        params.append(start)
+    if end:
+        sql += " AND p.day <= ?"
+        params.append(end)
+    df = frame(db, sql + " ORDER BY p.day, p.actor, p.kind", params)
+    df["day"] = pd.to_datetime(df["day"])
+    return df
+
+
+def resolutions(db: sqlite_utils.Database, issue: str) -> pd.DataFrame:
+    """Resolutions and failed drafts on an issue, with their tallies: the key events of a timeline."""
+    df = frame(db, """
+        SELECT r.id, r.body, r.date, r.title, r.adopted, s.url AS source_url,
+               sum(v.vote = 'yes') AS yes, sum(v.vote = 'no') AS no, sum(v.vote = 'abstain') AS abstain
+        FROM resolutions r LEFT JOIN votes v ON v.resolution = r.id
+        LEFT JOIN sources s ON s.id = r.source_id
+        WHERE r.issue = ? GROUP BY r.id ORDER BY r.date""", [issue])
+    df["date"] = pd.to_datetime(df["date"])
+    return df
+
+
+def _filter(issue_col: str, actor_col: str, issues: Sequence[str], actors: Sequence[str]) -> tuple[str, list]:
+    clauses, params = [], []
+    if issues:
+        clauses.append(f"{issue_col} IN ({_marks(issues)})")
+        params += list(issues)
+    if actors:
+        clauses.append(f"{actor_col} IN ({_marks(actors)})")
+        params += list(actors)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def export_statements(db: sqlite_utils.Database, issues: Sequence[str] = (),
+                      actors: Sequence[str] = ()) -> pd.DataFrame:
+    """Statements in the same columns the loader reads, so an export loads back unchanged."""
+    where, params = _filter("s.issue", "s.actor", issues, actors)
+    return frame(db, f"""
+        SELECT s.actor, s.issue, s.date, s.stance, s.quote, s.speaker, src.url AS source_url,
+               src.title AS source_title, src.outlet, s.coder, s.confidence, s.notes
+        FROM statements s LEFT JOIN sources src ON src.id = s.source_id{where}
+        ORDER BY s.issue, s.day, s.actor""", params)
+
+
+def export_votes(db: sqlite_utils.Database, issues: Sequence[str] = (),
+                 actors: Sequence[str] = ()) -> pd.DataFrame:
+    """Votes in the loader's votes columns."""
+    where, params = _filter("r.issue", "v.actor", issues, actors)
+    df = frame(db, f"""
+        SELECT r.id AS resolution, r.body, r.date, r.title, r.issue,
+               CASE r.polarity WHEN 1 THEN '+1' ELSE '-1' END AS polarity,
+               CASE r.adopted WHEN 1 THEN 'true' ELSE 'false' END AS adopted,
+               v.actor, v.vote, src.url AS source_url
+        FROM votes v JOIN resolutions r ON r.id = v.resolution
+        LEFT JOIN sources src ON src.id = r.source_id{where}
+        ORDER BY r.issue, r.date, r.id, v.actor""", params)
+    return df
+
+
+def counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """Rows per table, for `stance stats` and the Data page."""
+    names = ("issues", "statements", "resolutions", "votes", "sources", "imports")
+    out = {name: db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
+    out["actors with data"] = db.execute("SELECT count(DISTINCT actor) FROM stance_points").fetchone()[0]
+    return out
+
+
+def issue_summary(db: sqlite_utils.Database) -> pd.DataFrame:
+    """Per issue: evidence counts and the dates it spans."""
+    return frame(db, """
+        SELECT issue, sum(kind = 'statement') AS statements, sum(kind = 'vote') AS votes,
+               count(DISTINCT actor) AS actors, min(day) AS first, max(day) AS last
+        FROM stance_points GROUP BY issue ORDER BY issue""")
