@@ -13,7 +13,7 @@ import sqlite_utils
 
 from stance import __version__, queries
 from stance.actors import registry
-from stance.db import open_db, resolve_db_path
+from stance.db import open_db, read_only_mode, resolve_db_path
 from stance.errors import StanceError
 from stance.ingest.load import KINDS, LoadResult, load_paths, sync_reference_data, write_rejects
 from stance.sample import build_sample, sample_paths
@@ -43,13 +43,18 @@ def cli() -> None:
 
 
 @contextlib.contextmanager
-def _database(db_path: str | None, must_exist: bool = False) -> Iterator[sqlite_utils.Database]:
-    """Open the database, turning every SQLite failure into a plain one-line message."""
+def _database(db_path: str | None, write: bool = False) -> Iterator[sqlite_utils.Database]:
+    """Open the database, turning every SQLite failure into a plain one-line message.
+
+    Reading needs an existing file; writing is refused outright in read-only mode.
+    """
     path = resolve_db_path(db_path)
-    if must_exist and not path.exists():
+    if write:
+        _refuse_in_read_only_mode(path)
+    elif not path.exists():
         raise click.ClickException(f"{path}: no database yet. Create it with: python -m stance sample")
     try:
-        db = open_db(path)
+        db = open_db(path, read_only=not write)
     except StanceError as exc:
         raise click.ClickException(str(exc)) from None
     try:
@@ -58,6 +63,11 @@ def _database(db_path: str | None, must_exist: bool = False) -> Iterator[sqlite_
         raise click.ClickException(f"{path}: {_plain(exc)}; nothing was written") from None
     finally:
         db.close()
+
+
+def _refuse_in_read_only_mode(path: Path) -> None:
+    if read_only_mode():
+        raise click.ClickException(f"{path}: read-only mode (STANCE_READ_ONLY is set); nothing was written")
 
 
 def _plain(exc: sqlite3.Error) -> str:
@@ -80,7 +90,7 @@ def init(db_path: str | None) -> None:
     Example:
       python -m stance init --db research.db
     """
-    with _database(db_path) as db:
+    with _database(db_path, write=True) as db:
         with db.atomic():
             sync_reference_data(db, registry())
         n = db["actors"].count
@@ -108,7 +118,7 @@ def load(paths: tuple[str, ...], kind: str | None, skip_invalid: bool, rejects_p
       python -m stance load data/issues.csv my_statements.csv
       python -m stance load votes.csv --kind votes --skip-invalid --rejects bad_votes.csv
     """
-    with _database(db_path) as db, _progress_bar() as progress:
+    with _database(db_path, write=True) as db, _progress_bar() as progress:
         result = load_paths(db, paths, kind=kind, skip_invalid=skip_invalid, progress=progress)
     _report(result, rejects_path if skip_invalid else None, dry_run=False)
 
@@ -203,7 +213,7 @@ def export(issue_slugs: tuple[str, ...], actor_names: tuple[str, ...], kind: str
       python -m stance export --kind votes --format json
     """
     codes = [_resolve_or_fail(name) for name in actor_names]
-    with _database(db_path, must_exist=True) as db:
+    with _database(db_path) as db:
         query = queries.export_statements if kind == "statements" else queries.export_votes
         df = query(db, issue_slugs, codes)
     if fmt == "csv":
@@ -234,7 +244,7 @@ def stats(db_path: str | None) -> None:
     Example:
       python -m stance stats
     """
-    with _database(db_path, must_exist=True) as db:
+    with _database(db_path) as db:
         for name, n in queries.counts(db).items():
             click.echo(f"{name:>17}: {n}")
         summary = queries.issue_summary(db)
@@ -275,6 +285,7 @@ def sample(fresh: bool, db_path: str | None) -> None:
       python -m stance sample --fresh
     """
     path = resolve_db_path(db_path)
+    _refuse_in_read_only_mode(path)
     if fresh:
         for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             leftover.unlink(missing_ok=True)

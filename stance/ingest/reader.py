@@ -7,6 +7,7 @@ commas. Each of those becomes a `Problem` tied to a line, so the loader can repo
 
 from __future__ import annotations
 
+import bisect
 import csv
 import hashlib
 import io
@@ -172,10 +173,10 @@ def _mark_bad_encoding(name: str, table: Table, bad_lines: dict[int, str]) -> No
     if 1 in bad_lines and not table.rows:
         table.fatal.append(Problem(name, 1, "-", bad_lines[1]))
         return
-    starts = [row.line for row in table.rows] + [10**12]
-    for i, row in enumerate(table.rows):
-        for number in range(row.line, starts[i + 1]):
-            if number in bad_lines:
-                row.problems.append(Problem(name, number, "-", bad_lines[number]))
+    starts = [row.line for row in table.rows]
+    for number, reason in sorted(bad_lines.items()):
+        at = bisect.bisect_right(starts, number) - 1  # the row whose lines include this one
+        if at >= 0:
+            table.rows[at].problems.append(Problem(name, number, "-", reason))
     if 1 in bad_lines:
         table.fatal.append(Problem(name, 1, "-", bad_lines[1]))

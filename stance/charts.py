@@ -1,0 +1,100 @@
+"""DataFrames in, plotly figures out. No Streamlit here, so every chart is testable on its own."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from stance.model import STANCE_LABELS
+
+# Okabe-Ito: told apart by readers with the common colour-vision deficiencies.
+ACTOR_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+MARKERS = {"statement": "circle", "vote": "diamond"}
+KIND_LABELS = {"statement": "statement", "vote": "UN vote"}
+LABEL_GAP_DAYS = 200
+JITTER = 0.07  # vertical offset between actors, so fifteen identical votes do not hide each other
+
+
+def _wrap(text: object, width: int = 70, max_lines: int = 6) -> str:
+    if not isinstance(text, str) or not text:
+        return ""
+    lines = textwrap.wrap(text, width)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines] + ["…"]
+    return "<br>".join(lines)
+
+
+def _hover_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The columns the hover box shows, in the order customdata indexes them."""
+    return pd.DataFrame({
+        "actor": df["actor_name"],
+        "date": df["date"],
+        "kind": df["kind"].map(KIND_LABELS),
+        "stance": df["stance"].map(lambda v: f"{v:+d} {STANCE_LABELS[int(v)]}"),
+        "speaker": df["speaker"].fillna("").map(lambda s: f"<br><i>{s}</i>" if s else ""),
+        "text": df["text"].map(_wrap),
+        "source": df["source_title"].fillna(df["source_url"]).fillna("").map(lambda s: _wrap(s, 70, 2)),
+    })
+
+
+HOVER = ("<b>%{customdata[0]}</b> · %{customdata[1]} · %{customdata[2]}<br>"
+         "<b>%{customdata[3]}</b>%{customdata[4]}<br>%{customdata[5]}<br>"
+         "<span style='color:#666'>Source: %{customdata[6]}</span><extra></extra>")
+
+
+def timeline(points: pd.DataFrame, title: str, events: pd.DataFrame | None = None,
+             actor_order: list[str] | None = None) -> go.Figure:
+    """Stance over time: one trace per actor, circles for statements, diamonds for votes.
+
+    A step line joins an actor's points: a stance holds until the actor says or votes otherwise.
+    """
+    fig = go.Figure()
+    order = actor_order or list(dict.fromkeys(points["actor"]))
+    offsets = {code: (i - (len(order) - 1) / 2) * JITTER for i, code in enumerate(order)}
+    for i, code in enumerate(order):
+        df = points[points["actor"] == code]
+        if df.empty:
+            continue
+        colour = ACTOR_COLOURS[i % len(ACTOR_COLOURS)]
+        fig.add_trace(go.Scatter(
+            x=df["day"], y=df["stance"] + offsets[code], name=df["actor_name"].iloc[0],
+            mode="lines+markers", line={"shape": "hv", "width": 1.2, "color": colour, "dash": "dot"},
+            marker={"symbol": df["kind"].map(MARKERS).tolist(), "size": 11, "color": colour,
+                    "line": {"width": 1, "color": "white"}},
+            customdata=_hover_frame(df).to_numpy(), hovertemplate=HOVER, meta=code,
+        ))
+    if events is not None and not events.empty:
+        _mark_events(fig, events)
+    fig.update_layout(
+        title={"text": f"{title}<br><sup>● statement   ◆ UN vote (a yes counts as support)   "
+                       "· points of different actors are spread slightly apart</sup>"},
+        yaxis={"title": "Stance", "tickvals": list(STANCE_LABELS),
+               "ticktext": [label.capitalize() for label in STANCE_LABELS.values()],
+               "range": [-2.6, 2.6], "zeroline": True, "zerolinecolor": "#bbb", "gridcolor": "#eee"},
+        xaxis={"title": "Date", "tickformat": "%b %Y", "gridcolor": "#eee"},
+        legend={"title": {"text": "Actor"}, "orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+        hoverlabel={"align": "left"}, plot_bgcolor="white", height=560,
+        margin={"l": 10, "r": 10, "t": 80, "b": 10},
+    )
+    return fig
+
+
+def _mark_events(fig: go.Figure, events: pd.DataFrame) -> None:
+    """A thin vertical line per resolution; failed drafts in red, so vetoes stand out.
+
+    Labels of resolutions close in time step down the chart instead of printing over each other.
+    """
+    level, previous = 0, None
+    for _, ev in events.sort_values("date").iterrows():
+        close = previous is not None and (ev["date"] - previous).days < LABEL_GAP_DAYS
+        level = (level + 1) % 4 if close else 0
+        previous = ev["date"]
+        failed = not bool(ev["adopted"])
+        label = str(ev["id"]).replace("S/RES/", "").split(" (")[0]
+        fig.add_vline(x=ev["date"], line={"width": 1, "dash": "dash" if failed else "dot",
+                                          "color": "#c0392b" if failed else "#999"})
+        fig.add_annotation(x=ev["date"], y=1.0 - 0.1 * level, yref="paper", text=label + (" ✗" if failed else ""),
+                           showarrow=False, textangle=-90, xanchor="right", yanchor="top",
+                           font={"size": 9, "color": "#c0392b" if failed else "#777"})

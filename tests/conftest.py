@@ -1,0 +1,35 @@
+"""Shared fixtures: real database files in tmp_path, the sample built once per session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from stance.db import open_db
+from stance.sample import build_sample
+
+
+@pytest.fixture(scope="session")
+def sample_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sample") / "stance.db"
+    result = build_sample(path)
+    assert result.written and not result.problems
+    return path
+
+
+@pytest.fixture
+def sample_db(sample_db_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the sample database, free to write to."""
+    path = tmp_path / "stance.db"
+    shutil.copy(sample_db_template, path)
+    return path
+
+
+@pytest.fixture
+def fresh_db(tmp_path: Path):
+    """An empty database with the schema and the sample's issue definitions."""
+    db = open_db(tmp_path / "fresh.db")
+    yield db
+    db.close()

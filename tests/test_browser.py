@@ -1,0 +1,63 @@
+"""What a person sees: `streamlit run dashboard.py` in a real headless Chromium (Debian's)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from stance.devserver import chromium_available, dashboard_server, launch_chromium, wait_for_chart
+
+pytestmark = pytest.mark.browser
+
+IN_CI = os.environ.get("CI") == "true"  # in CI these tests must run: a missing browser is a failure
+if not IN_CI:
+    if not chromium_available():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def server(sample_db_template: Path):
+    with dashboard_server(sample_db_template) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()
+
+
+def test_timeline_draws_each_actor_and_shows_evidence(server: str, chromium, tmp_path: Path) -> None:
+    page = chromium.new_page(viewport={"width": 1400, "height": 1400})
+    page.goto(f"{server}/?issue=dprk-sanctions&actors=CHN,RUS,USA")
+    wait_for_chart(page)
+    legend = [t.text_content() for t in page.locator(".js-plotly-plot .legendtext").all()]
+    assert legend == ["China", "Russia", "United States"]
+    # Each actor's markers are drawn: one SVG path per point in the scatter layer.
+    points = page.locator(".js-plotly-plot .scatterlayer .trace .points path").count()
+    assert points > 30
+    # Vetoed drafts are marked on the chart.
+    assert page.get_by_text("S/2022/431 ✗").count() == 1
+    page.screenshot(path=str(tmp_path / "timeline.png"))
+    assert (tmp_path / "timeline.png").stat().st_size > 20_000
+    page.close()
+
+
+def test_hover_shows_quote_and_source(server: str, chromium) -> None:
+    page = chromium.new_page(viewport={"width": 1400, "height": 1400})
+    page.goto(f"{server}/?issue=double-freeze&actors=CHN")
+    wait_for_chart(page)
+    point = page.locator(".js-plotly-plot .scatterlayer .trace .points path").first
+    point.hover(force=True)
+    hover = page.locator(".hoverlayer .hovertext")
+    hover.wait_for(timeout=10_000)
+    text = hover.text_content() or ""
+    assert "China" in text and "Wang Yi" in text and "Source:" in text
+    page.close()

@@ -1,0 +1,89 @@
+"""The dashboard under streamlit.testing.v1.AppTest, against real database files."""
+
+from __future__ import annotations
+
+import base64
+import json
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from stance.db import PROJECT_DIR
+
+APP = str(PROJECT_DIR / "dashboard.py")
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def app(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+    monkeypatch.setenv("STANCE_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def decode(values: object) -> np.ndarray:
+    """Plotly sends numeric arrays as base64 typed arrays."""
+    if isinstance(values, dict) and "bdata" in values:
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+    return np.asarray(values)
+
+
+def test_one_trace_per_chosen_actor(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(sample_db, monkeypatch, issue="dprk-sanctions", actors="CHN,RUS,USA")
+    assert not at.exception
+    (fig,) = figures(at)
+    assert [trace["name"] for trace in fig["data"]] == ["China", "Russia", "United States"]
+    russia = fig["data"][1]
+    expected = sqlite3.connect(sample_db).execute(
+        "SELECT count(*) FROM stance_points WHERE issue = 'dprk-sanctions' AND actor = 'RUS'").fetchone()[0]
+    assert len(decode(russia["y"])) == expected
+    assert set(russia["marker"]["symbol"]) == {"circle", "diamond"}
+
+
+def test_default_view_builds_missing_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "new.db"
+    at = app(db, monkeypatch)
+    assert not at.exception and db.exists()
+    (fig,) = figures(at)
+    assert len(fig["data"]) == len(at.multiselect[0].value) > 0
+    assert at.query_params["issue"] == at.selectbox[0].value
+
+
+def test_changing_issue_keeps_actors_and_updates_the_url(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(sample_db, monkeypatch, issue="dprk-sanctions", actors="CHN,USA")
+    at.selectbox(key="issue").set_value("double-freeze").run()
+    assert not at.exception
+    assert at.query_params["issue"] == "double-freeze"
+    assert [t["name"] for t in figures(at)[0]["data"]] == ["China", "United States"]
+
+
+def test_unknown_url_values_give_a_notice(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(sample_db, monkeypatch, issue="no-such-issue", actors="XXX,CHN")
+    assert not at.exception
+    notices = " ".join(w.value for w in at.warning)
+    assert "Unknown issue `no-such-issue`" in notices and "`XXX`" in notices
+    assert [t["name"] for t in figures(at)[0]["data"]] == ["China"]
+
+
+def test_empty_database_gives_guidance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from stance.db import open_db
+
+    open_db(tmp_path / "empty.db").close()
+    at = app(tmp_path / "empty.db", monkeypatch)
+    assert not at.exception
+    assert "python -m stance sample" in at.info[0].value
