@@ -68,7 +68,7 @@ def test_missing_column(fresh_db, tmp_path: Path) -> None:
 @pytest.mark.parametrize("content, reason", [
     (b"", "file is empty"),
     (b"\n\n  \n", "file is empty"),
-    ("actor,issue,date,stance\n".encode(), "no data rows below the header"),
+    (b"actor,issue,date,stance\n", "no data rows below the header"),
     ("actor,issue,date,stance\nChina,double-freeze,2017,2\n".encode("utf-16"), "UTF-16"),
 ])
 def test_file_level_problems(fresh_db, tmp_path: Path, content: bytes, reason: str) -> None:
@@ -80,7 +80,7 @@ def test_file_level_problems(fresh_db, tmp_path: Path, content: bytes, reason: s
 
 def test_wrong_encoding_names_the_line(fresh_db, tmp_path: Path) -> None:
     path = tmp_path / "statements.csv"
-    good = "actor,issue,date,stance,notes\nChina,double-freeze,2017,2,ok\n".encode()
+    good = b"actor,issue,date,stance,notes\nChina,double-freeze,2017,2,ok\n"
     path.write_bytes(good + "Russia,double-freeze,2017,2,Lavrov à Pékin\n".encode("latin-1"))
     problems = _problems(fresh_db, path)
     assert problems == [f"{path}:3: -: not valid UTF-8 (byte 0xe0 at column 36); "
