@@ -11,6 +11,7 @@ import sqlite_utils
 from stance.ingest.statements import COLUMNS as STATEMENT_COLUMNS
 from stance.ingest.votes import COLUMNS as VOTE_COLUMNS
 from stance.sample import sample_paths
+from stance.synthetic import statements_csv
 
 ISSUES_CSV = sample_paths()[0]
 
@@ -46,18 +47,7 @@ def write_rows(path: Path, rows: list[dict[str, object]], columns: tuple[str, ..
 
 
 def many_statements(path: Path, n: int) -> Path:
-    """n distinct valid statements: the quote carries the row number, so every id differs."""
-    actors = ["CHN", "RUS", "USA", "DEU", "JPN", "KOR", "PRK", "FRA", "GBR"]
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(STATEMENT_COLUMNS)
-        for i in range(n):
-            writer.writerow([actors[i % len(actors)], "double-freeze" if i % 2 else "dprk-sanctions",
-                             f"{2000 + i % 25}-{1 + i % 12:02d}-{1 + i % 28:02d}", i % 5 - 2,
-                             f"Synthetic statement number {i}", f"Speaker {i % 50}",
-                             f"https://example.org/news/{i % 2000}", f"Story {i % 2000}", "Example Wire",
-                             "bench", "0.8", ""])
-    return path
+    return statements_csv(path, n)
 
 
 def fingerprint(db_path: Path) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
@@ -70,6 +71,12 @@ def stable_id(*parts: object) -> str:
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:20]
 
 
+@lru_cache(maxsize=65_536)
+def _url_id(url: str) -> str:
+    """Many rows cite one page: hash each URL once."""
+    return stable_id(url)
+
+
 def source_kind(url: str) -> str:
     host = urlparse(url).hostname or ""
     if host.endswith("un.org") or host.endswith("undocs.org"):
@@ -87,7 +94,7 @@ class Source:
 
     @property
     def id(self) -> str:
-        return stable_id(self.url)
+        return _url_id(self.url)
 
     def record(self) -> dict[str, Any]:
         return {"id": self.id, "url": self.url, "title": self.title, "outlet": self.outlet,

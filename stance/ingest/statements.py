@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from stance.ingest.reader import Row
@@ -13,6 +13,9 @@ KIND = "statements"
 REQUIRED = ("actor", "issue", "date", "stance")
 OPTIONAL = ("quote", "speaker", "source_url", "source_title", "outlet", "coder", "confidence", "notes")
 COLUMNS = REQUIRED + OPTIONAL
+TABLE = "statements"
+TABLE_COLUMNS = ("id", "actor", "issue", "date", "date_precision", "day", "stance", "quote", "speaker",
+                 "source_id", "coder", "confidence", "notes", "import_id", "line")
 
 
 @dataclass
@@ -28,25 +31,22 @@ class Statement:
     confidence: float | None
     notes: str | None
     line: int
+    id: str = field(init=False)
 
-    @property
-    def id(self) -> str:
-        """Identity is what was said, by whom, when, where: editing notes or coder keeps the id."""
-        return stable_id(self.actor, self.issue, self.date.text, self.stance, self.quote,
-                         self.speaker, self.source.url if self.source else None)
+    def __post_init__(self) -> None:
+        # Identity is what was said, by whom, when, where: editing notes or coder keeps the id.
+        self.id = stable_id(self.actor, self.issue, self.date.text, self.stance, self.quote,
+                            self.speaker, self.source.url if self.source else None)
 
     @property
     def key(self) -> str:
         return self.id
 
-    def record(self, import_id: int) -> dict[str, Any]:
-        return {
-            "id": self.id, "actor": self.actor, "issue": self.issue, "date": self.date.text,
-            "date_precision": self.date.precision, "day": self.date.day, "stance": self.stance,
-            "quote": self.quote, "speaker": self.speaker,
-            "source_id": self.source.id if self.source else None, "coder": self.coder,
-            "confidence": self.confidence, "notes": self.notes, "import_id": import_id, "line": self.line,
-        }
+    def row(self, import_id: int) -> tuple[Any, ...]:
+        """Values in `TABLE_COLUMNS` order: sqlite-utils' list mode skips a dict per row."""
+        return (self.id, self.actor, self.issue, self.date.text, self.date.precision, self.date.day,
+                self.stance, self.quote, self.speaker, self.source.id if self.source else None,
+                self.coder, self.confidence, self.notes, import_id, self.line)
 
     def comparable(self) -> tuple:
         """The stored columns outside the id; a difference there is an update, not a new row."""

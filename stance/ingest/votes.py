@@ -14,6 +14,8 @@ KIND = "votes"
 REQUIRED = ("resolution", "body", "date", "issue", "polarity", "adopted", "actor", "vote")
 OPTIONAL = ("title", "source_url", "source_title")
 COLUMNS = REQUIRED + OPTIONAL
+TABLE = "votes"
+TABLE_COLUMNS = ("resolution", "actor", "vote", "import_id", "line")
 
 
 @dataclass(frozen=True)
@@ -47,9 +49,8 @@ class Vote:
     def key(self) -> tuple[str, str]:
         return (self.resolution.id, self.actor)
 
-    def record(self, import_id: int) -> dict[str, Any]:
-        return {"resolution": self.resolution.id, "actor": self.actor, "vote": self.vote,
-                "import_id": import_id, "line": self.line}
+    def row(self, import_id: int) -> tuple[Any, ...]:
+        return (self.resolution.id, self.actor, self.vote, import_id, self.line)
 
     def comparable(self) -> tuple:
         return (self.vote,)
