@@ -1,11 +1,26 @@
-"""Stance dashboard. Run with: streamlit run dashboard.py"""
+"""Stance dashboard. Run with: streamlit run dashboard.py
+
+Pages render; stance.queries and stance.charts compute. Nothing else belongs here.
+"""
 
 import streamlit as st
 
-from stance.views import timeline
+from stance.db import read_only_mode
+from stance.views import alignment, compare, data, edit, explore, map, profile, timeline
 from stance.views.common import ensure_ready
 
 st.set_page_config(page_title="Stance", page_icon="🗳️", layout="wide")
 ensure_ready()
-page = st.navigation([st.Page(timeline.render, title="Timeline", url_path="timeline", default=True)])
-page.run()
+
+pages = [
+    st.Page(timeline.render, title="Timeline", icon="📈", url_path="timeline", default=True),
+    st.Page(compare.render, title="Compare", icon="🟥", url_path="compare"),
+    st.Page(alignment.render, title="Alignment", icon="🤝", url_path="alignment"),
+    st.Page(map.render, title="Map", icon="🗺️", url_path="map"),
+    st.Page(profile.render, title="Actor profile", icon="👤", url_path="actor"),
+    st.Page(explore.render, title="Explore", icon="🔎", url_path="explore"),
+]
+if not read_only_mode():
+    pages.append(st.Page(edit.render, title="Add statement", icon="✏️", url_path="add"))
+pages.append(st.Page(data.render, title="Data", icon="🗄️", url_path="data"))
+st.navigation(pages).run()

@@ -193,3 +193,52 @@ SELECT 'vote', v.resolution, v.actor, r.issue, r.date, 'day', r.date,
 FROM votes v JOIN resolutions r ON r.id = v.resolution LEFT JOIN sources src ON src.id = r.source_id
 WHERE v.vote IN ('yes', 'no', 'abstain')
 """
+
+
+@MIGRATIONS()
+def m002_search_and_audit(db: sqlite_utils.Database) -> None:
+    """Full-text search over what was said, and an audit trail for edits made in the dashboard.
+
+    The FTS index is external-content (no second copy of the text), kept in step by triggers;
+    sqlite-utils turns on recursive_triggers, so INSERT OR REPLACE fires the delete trigger too.
+    """
+    for sql in _SEARCH_AND_AUDIT.split(";\n\n"):
+        if sql.strip():
+            db.execute(sql)
+
+
+_SEARCH_AND_AUDIT = """
+CREATE VIRTUAL TABLE statements_fts USING fts5(
+    quote, speaker, notes, content='statements', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+);
+
+CREATE TRIGGER statements_fts_insert AFTER INSERT ON statements BEGIN
+    INSERT INTO statements_fts (rowid, quote, speaker, notes) VALUES (new.rowid, new.quote, new.speaker, new.notes);
+END;
+
+CREATE TRIGGER statements_fts_delete AFTER DELETE ON statements BEGIN
+    INSERT INTO statements_fts (statements_fts, rowid, quote, speaker, notes)
+    VALUES ('delete', old.rowid, old.quote, old.speaker, old.notes);
+END;
+
+CREATE TRIGGER statements_fts_update AFTER UPDATE ON statements BEGIN
+    INSERT INTO statements_fts (statements_fts, rowid, quote, speaker, notes)
+    VALUES ('delete', old.rowid, old.quote, old.speaker, old.notes);
+    INSERT INTO statements_fts (rowid, quote, speaker, notes) VALUES (new.rowid, new.quote, new.speaker, new.notes);
+END;
+
+INSERT INTO statements_fts (statements_fts) VALUES ('rebuild');
+
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('add', 'edit', 'delete')),
+    statement_id TEXT NOT NULL,
+    before TEXT,
+    after TEXT,
+    reason TEXT
+);
+
+CREATE INDEX audit_statement ON audit (statement_id, at)
+"""

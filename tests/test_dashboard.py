@@ -76,7 +76,7 @@ def test_unknown_url_values_give_a_notice(sample_db: Path, monkeypatch: pytest.M
     at = app(sample_db, monkeypatch, issue="no-such-issue", actors="XXX,CHN")
     assert not at.exception
     notices = " ".join(w.value for w in at.warning)
-    assert "Unknown issue `no-such-issue`" in notices and "`XXX`" in notices
+    assert "Ignored `issue=no-such-issue`" in notices and "`XXX`" in notices
     assert [t["name"] for t in figures(at)[0]["data"]] == ["China"]
 
 

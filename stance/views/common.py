@@ -1,17 +1,29 @@
-"""What every page shares: the database path, cached reads, URL state helpers."""
+"""What every page shares: the database, cached reads, and filters that live in the URL.
+
+Session-state keys (each also a URL parameter of the same name where a page uses it):
+    issue    slug of the chosen issue
+    actors   list of actor codes (URL: comma-separated)
+    years    (first, last) year of the date range (URL: from=YYYY&to=YYYY)
+
+URL values are checked before use: an unknown or malformed one is ignored with a notice.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from stance import queries
-from stance.db import open_db, read_only_mode, resolve_db_path
-from stance.sample import ensure_database
+from stance.actors import registry
+from stance.db import read_only_mode, resolve_db_path
+from stance.sample import build_sample, ensure_database
+
+T = TypeVar("T")
+DEFAULT_ACTORS = 6
 
 
 def db_path() -> Path:
@@ -20,9 +32,8 @@ def db_path() -> Path:
 
 def data_version(path: Path) -> tuple[int, int]:
     """Changes whenever the database does: WAL writes land in the -wal file first."""
-    stamps = [p.stat().st_mtime_ns for p in (path, Path(f"{path}-wal")) if p.exists()]
-    sizes = [p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists()]
-    return (max(stamps, default=0), sum(sizes))
+    files = [p for p in (path, Path(f"{path}-wal")) if p.exists()]
+    return (max((p.stat().st_mtime_ns for p in files), default=0), sum(p.stat().st_size for p in files))
 
 
 def ensure_ready() -> Path:
@@ -38,25 +49,142 @@ def ensure_ready() -> Path:
     return path
 
 
-def _read(query: Callable[..., pd.DataFrame], path: str, *args: Any) -> pd.DataFrame:
+def _query_function(name: str) -> Callable[..., pd.DataFrame]:
+    """'issues' -> stance.queries.issues; 'alignment.matrix' -> stance.queries.alignment.matrix."""
+    module, _, func = name.rpartition(".")
+    return getattr(importlib.import_module("stance.queries" + (f".{module}" if module else "")), func)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(query_name: str, path: str, version: tuple[int, int], *args: Any) -> Any:
+    from stance.db import open_db
+
     db = open_db(path, read_only=True)
     try:
-        return query(db, *args)
+        return _query_function(query_name)(db, *args)
     finally:
         db.close()
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def cached(query_name: str, path: str, version: tuple[int, int], *args: Any) -> pd.DataFrame:
-    """Any `stance.queries` function, cached per database version: a load invalidates it."""
-    return _read(getattr(queries, query_name), path, *args)
+def read(query_name: str, *args: Any) -> Any:
+    """Run a stance.queries function, cached until the database changes.
 
-
-def read(query_name: str, *args: Any) -> pd.DataFrame:
+    Arguments must be hashable plain values (use tuples, not lists)."""
     path = db_path()
-    return cached(query_name, str(path), data_version(path), *args)
+    return _cached(query_name, str(path), data_version(path), *args)
 
 
-def param_list(name: str) -> list[str]:
-    raw = st.query_params.get(name, "")
-    return [v for v in raw.split(",") if v.strip()] if raw else []
+def require_data(issues: pd.DataFrame) -> None:
+    """An empty database gets guidance and, unless read-only, a button that loads the sample."""
+    if not issues.empty:
+        return
+    st.info("This database holds no issues yet. Load data with `python -m stance load FILE`, "
+            "or build the sample with `python -m stance sample`.")
+    if not read_only_mode() and st.button("Load the bundled sample now"):
+        build_sample(db_path())
+        st.cache_data.clear()
+        st.rerun()
+    st.stop()
+
+
+# --- URL state -------------------------------------------------------------------------------
+
+def seed_from_url(key: str, parse: Callable[[str], T | None], default: T, what: str) -> None:
+    """On a session's first run, set st.session_state[key] from the URL, noting junk."""
+    if key in st.session_state:
+        return
+    raw = st.query_params.get(key)
+    value = default
+    if raw is not None:
+        parsed = parse(raw)
+        if parsed is None:
+            st.warning(f"Ignored `{key}={raw[:60]}` in the link: {what}.")
+        else:
+            value = parsed
+    st.session_state[key] = value
+
+
+def set_url(**values: object) -> None:
+    """Write the current filters into the URL, so a copied link reopens this view."""
+    for key, value in values.items():
+        if isinstance(value, (list, tuple)):
+            value = ",".join(str(v) for v in value)
+        if value in (None, ""):
+            st.query_params.pop(key, None)
+        else:
+            st.query_params[key] = str(value)
+
+
+# --- Shared pickers --------------------------------------------------------------------------
+
+def issue_picker(issues: pd.DataFrame, key: str = "issue") -> str:
+    slugs = issues["slug"].tolist()
+    titles = dict(zip(issues["slug"], issues["title"], strict=True))
+    seed_from_url(key, lambda raw: raw if raw in titles else None, slugs[0], "no such issue")
+    if st.session_state[key] not in titles:
+        st.session_state[key] = slugs[0]
+    return st.selectbox("Issue", slugs, format_func=titles.get, key=key)
+
+
+def group_options(years: range) -> dict[str, tuple[str, str | None]]:
+    """Groups offered in the actor picker: label -> (group code, as-of date)."""
+    reg = registry()
+    options: dict[str, tuple[str, str | None]] = {
+        "Permanent five (P5)": ("P5", None), "G7": ("G7", None), "European Union (today)": ("EU", None)}
+    for year in years:
+        if len(reg.members("UNSC", f"{year}-07-01")) == 15:
+            options[f"Security Council {year}"] = ("UNSC", f"{year}-07-01")
+    return options
+
+
+def actor_picker(actors: pd.DataFrame, key: str = "actors", years: range = range(2006, 2025)) -> list[str]:
+    """Actors by name, or a whole group at once (P5, G7, EU, the Security Council of a year).
+
+    `actors` has columns code and name: the actors with data in the current view.
+    """
+    codes = actors["code"].tolist()
+    names = dict(zip(actors["code"], actors["name"], strict=True))
+
+    def parse(raw: str) -> list[str] | None:
+        wanted = [c.strip().upper() for c in raw.split(",") if c.strip()]
+        known = [c for c in wanted if c in names]
+        unknown = [c for c in wanted if c not in names]
+        if unknown:
+            st.warning(f"No data here for {', '.join(f'`{c[:20]}`' for c in unknown[:5])}; left out.")
+        return known or None
+
+    seed_from_url(key, parse, codes[:DEFAULT_ACTORS], "no known actor codes")
+    st.session_state[key] = [c for c in st.session_state[key] if c in names] or codes[:DEFAULT_ACTORS]
+    groups = group_options(years)
+    group_key = f"{key}_group"
+
+    def apply_group() -> None:
+        choice = st.session_state.get(group_key)
+        if choice:
+            code, on = groups[choice]
+            members = set(registry().members(code, on or pd.Timestamp.today().date().isoformat()))
+            st.session_state[key] = [c for c in codes if c in members]
+
+    left, right = st.columns([3, 1])
+    with right:
+        st.selectbox("Add a group", [""] + list(groups), key=group_key, on_change=apply_group,
+                     format_func=lambda g: g or "Pick a group…")
+    with left:
+        return st.multiselect("Actors", codes, format_func=names.get, key=key)
+
+
+def year_range_picker(first: int, last: int, key: str = "years") -> tuple[int, int]:
+    """A year range; URL parameters `from` and `to`."""
+    def parse_year(raw: str) -> int | None:
+        return int(raw) if raw.isdigit() and first <= int(raw) <= last else None
+
+    if key not in st.session_state:
+        start = parse_year(st.query_params.get("from", str(first)))
+        end = parse_year(st.query_params.get("to", str(last)))
+        if start is None or end is None or start > end:
+            st.warning(f"Ignored the date range in the link: years must lie within {first}-{last}.")
+            start, end = first, last
+        st.session_state[key] = (start, end)
+    if first == last:
+        return (first, last)
+    return st.slider("Years", first, last, key=key)

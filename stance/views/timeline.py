@@ -1,6 +1,6 @@
-"""Timeline: one issue, chosen actors, stance over time with every point's evidence a hover away.
+"""Timeline: one issue, chosen actors, stance over time with every point's evidence a click away.
 
-URL parameters: `issue` (slug) and `actors` (comma-separated codes).
+URL parameters: issue, actors, from, to.
 """
 
 from __future__ import annotations
@@ -10,52 +10,55 @@ import streamlit as st
 
 from stance import charts
 from stance.model import STANCE_LABELS
-from stance.views.common import param_list, read
-
-DEFAULT_ACTORS = 6
+from stance.views.common import actor_picker, issue_picker, read, require_data, set_url, year_range_picker
 
 
-def pick_issue(issues: pd.DataFrame) -> str:
-    slugs = issues["slug"].tolist()
-    wanted = st.query_params.get("issue")
-    if wanted and wanted not in slugs:
-        st.warning(f"Unknown issue `{wanted}` in the link; showing {issues['title'].iloc[0]!r} instead.")
-        wanted = None
-    titles = dict(zip(issues["slug"], issues["title"], strict=True))
-    return st.selectbox("Issue", slugs, index=slugs.index(wanted) if wanted else 0,
-                        format_func=titles.get, key="issue")
-
-
-def pick_actors(actors: pd.DataFrame) -> list[str]:
-    codes = actors["code"].tolist()
-    names = dict(zip(actors["code"], actors["name"], strict=True))
-    wanted = param_list("actors")
-    unknown = [c for c in wanted if c not in names]
-    if unknown:
-        st.warning(f"No data on this issue for {', '.join(f'`{c}`' for c in unknown)}; left out.")
-    chosen = [c for c in wanted if c in names] or codes[:DEFAULT_ACTORS]
-    return st.multiselect("Actors", codes, default=chosen, format_func=names.get, key="actors")
-
-
-def evidence_table(points: pd.DataFrame) -> None:
-    table = pd.DataFrame({
+def evidence_frame(points: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
         "Date": points["date"], "Actor": points["actor_name"],
         "Kind": points["kind"].map(charts.KIND_LABELS),
         "Stance": points["stance"].map(lambda v: f"{v:+d} {STANCE_LABELS[int(v)]}"),
         "Speaker": points["speaker"], "Quote or vote": points["text"], "Notes": points["notes"],
         "Source": points["source_url"],
     }).fillna("")
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={"Source": st.column_config.LinkColumn("Source", display_text="open")})
+
+
+def show_evidence(point: pd.Series) -> None:
+    """The full record behind one point: what was said, by whom, where to check it."""
+    with st.container(border=True):
+        st.markdown(f"**{point['actor_name']}** · {point['date']} · {charts.KIND_LABELS[point['kind']]} · "
+                    f"stance {int(point['stance']):+d} ({STANCE_LABELS[int(point['stance'])]})")
+        if isinstance(point["text"], str) and point["text"]:
+            st.text(point["text"])  # st.text: quotes are shown as text, never as markdown or HTML
+        for label, column in (("Speaker", "speaker"), ("Notes", "notes"), ("Source", "source_title")):
+            if isinstance(point[column], str) and point[column]:
+                st.caption(f"{label}:")
+                st.text(point[column])
+        url = point["source_url"]
+        if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
+            st.link_button("Open the source", url)
+
+
+def selected_point(event: object, points: pd.DataFrame, chosen: list[str]) -> pd.Series | None:
+    """Map a plotly selection (trace number, point index) back to its row."""
+    selection = getattr(event, "selection", None) or {}
+    picked = selection.get("points", []) if isinstance(selection, dict) else []
+    if not picked:
+        return None
+    first = picked[0]
+    drawn = [c for c in chosen if (points["actor"] == c).any()]
+    trace, index = first.get("curve_number", 0), first.get("point_index", 0)
+    if trace >= len(drawn):
+        return None
+    rows = points[points["actor"] == drawn[trace]]
+    return rows.iloc[index] if index < len(rows) else None
 
 
 def render() -> None:
     st.title("Stance over time")
     issues = read("issues")
-    if issues.empty:
-        st.info("The database has no issues yet. Load some with `python -m stance sample`.")
-        st.stop()
-    issue = pick_issue(issues)
+    require_data(issues)
+    issue = issue_picker(issues)
     meta = issues.set_index("slug").loc[issue]
     if isinstance(meta["description"], str):
         st.caption(f"{meta['description']}  \n**+2:** {meta['plus_2']} · **-2:** {meta['minus_2']}")
@@ -63,13 +66,30 @@ def render() -> None:
     if actors.empty:
         st.info("Nothing recorded on this issue yet.")
         st.stop()
-    chosen = pick_actors(actors)
-    st.query_params.update({"issue": issue, "actors": ",".join(chosen)})
+    span = read("issue_years", issue)
+    chosen = actor_picker(actors, years=range(span[0], span[1] + 1))
+    first, last = year_range_picker(*span)
+    set_url(issue=issue, actors=chosen, **{"from": first, "to": last})
     if not chosen:
-        st.info("Pick at least one actor.")
+        st.info("Pick at least one actor, or a group.")
         st.stop()
-    points = read("stance_points", issue, tuple(chosen))
+    points = read("stance_points", issue, tuple(chosen), f"{first}-01-01", f"{last}-12-31")
+    if points.empty:
+        st.info("None of the chosen actors has a statement or vote on this issue in these years.")
+        st.stop()
     events = read("resolutions", issue)
-    st.plotly_chart(charts.timeline(points, meta["title"], events, chosen), width="stretch")
+    events = events[(events["date"].dt.year >= first) & (events["date"].dt.year <= last)]
+    fig = charts.timeline(points, meta["title"], events, chosen)
+    event = st.plotly_chart(fig, width="stretch", on_select="rerun", selection_mode="points", key="timeline_chart")
+    point = selected_point(event, points, chosen)
+    if point is not None:
+        show_evidence(point)
+    else:
+        st.caption("Click a point to see its full quote and source, or pick a row below.")
     st.subheader(f"Evidence ({len(points)} points)")
-    evidence_table(points)
+    table = st.dataframe(evidence_frame(points), hide_index=True, width="stretch", on_select="rerun",
+                         selection_mode="single-row", key="timeline_table",
+                         column_config={"Source": st.column_config.LinkColumn("Source", display_text="open")})
+    rows = table.selection.rows if table is not None else []
+    if rows:
+        show_evidence(points.iloc[rows[0]])

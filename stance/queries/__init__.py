@@ -125,3 +125,12 @@ def issue_summary(db: sqlite_utils.Database) -> pd.DataFrame:
         SELECT issue, sum(kind = 'statement') AS statements, sum(kind = 'vote') AS votes,
                count(DISTINCT actor) AS actors, min(day) AS first, max(day) AS last
         FROM stance_points GROUP BY issue ORDER BY issue""")
+
+
+def issue_years(db: sqlite_utils.Database, issue: str) -> tuple[int, int]:
+    """First and last year with evidence on the issue (this year if there is none)."""
+    row = db.execute("SELECT min(day), max(day) FROM stance_points WHERE issue = ?", [issue]).fetchone()
+    if not row or row[0] is None:
+        year = pd.Timestamp.today().year
+        return (year, year)
+    return (int(row[0][:4]), int(row[1][:4]))
