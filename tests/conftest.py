@@ -33,3 +33,13 @@ def fresh_db(tmp_path: Path):
     db = open_db(tmp_path / "fresh.db")
     yield db
     db.close()
+
+
+@pytest.fixture(autouse=True)
+def _clear_streamlit_cache():
+    """st.cache_data results would otherwise leak from one AppTest run into the next."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import sqlite3
 from pathlib import Path
 
-import numpy as np
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from stance.db import PROJECT_DIR
+from tests.pages import decode, figures, page_app
 
 APP = str(PROJECT_DIR / "dashboard.py")
-
-
-@pytest.fixture(autouse=True)
-def clear_cache():
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
 
 
 def app(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
@@ -30,17 +20,6 @@ def app(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
     for key, value in params.items():
         at.query_params[key] = value
     return at.run()
-
-
-def figures(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def decode(values: object) -> np.ndarray:
-    """Plotly sends numeric arrays as base64 typed arrays."""
-    if isinstance(values, dict) and "bdata" in values:
-        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
-    return np.asarray(values)
 
 
 def test_one_trace_per_chosen_actor(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -87,3 +66,9 @@ def test_empty_database_gives_guidance(tmp_path: Path, monkeypatch: pytest.Monke
     at = app(tmp_path / "empty.db", monkeypatch)
     assert not at.exception
     assert "python -m stance sample" in at.info[0].value
+
+
+def test_timeline_page_alone(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page_app("timeline", sample_db, monkeypatch, issue="double-freeze", actors="CHN,USA")
+    assert not at.exception
+    assert [t["name"] for t in figures(at)[0]["data"]] == ["China", "United States"]
