@@ -9,18 +9,18 @@ from stance.db import read_only_mode
 from stance.views import alignment, compare, data, edit, explore, map, profile, timeline
 from stance.views.common import ensure_ready
 
-st.set_page_config(page_title="Stance", page_icon="🗳️", layout="wide")
+st.set_page_config(page_title="Stance", page_icon=":material/how_to_vote:", layout="wide")
 ensure_ready()
 
 pages = [
-    st.Page(timeline.render, title="Timeline", icon="📈", url_path="timeline", default=True),
-    st.Page(compare.render, title="Compare", icon="🟥", url_path="compare"),
-    st.Page(alignment.render, title="Alignment", icon="🤝", url_path="alignment"),
-    st.Page(map.render, title="Map", icon="🗺️", url_path="map"),
-    st.Page(profile.render, title="Actor profile", icon="👤", url_path="actor"),
-    st.Page(explore.render, title="Explore", icon="🔎", url_path="explore"),
+    st.Page(timeline.render, title="Timeline", icon=":material/timeline:", default=True),
+    st.Page(compare.render, title="Compare", icon=":material/grid_on:", url_path="compare"),
+    st.Page(alignment.render, title="Alignment", icon=":material/handshake:", url_path="alignment"),
+    st.Page(map.render, title="Map", icon=":material/public:", url_path="map"),
+    st.Page(profile.render, title="Actor profile", icon=":material/person:", url_path="actor"),
+    st.Page(explore.render, title="Explore", icon=":material/search:", url_path="explore"),
 ]
 if not read_only_mode():
-    pages.append(st.Page(edit.render, title="Add statement", icon="✏️", url_path="add"))
-pages.append(st.Page(data.render, title="Data", icon="🗄️", url_path="data"))
+    pages.append(st.Page(edit.render, title="Add statement", icon=":material/edit_note:", url_path="add"))
+pages.append(st.Page(data.render, title="Data", icon=":material/database:", url_path="data"))
 st.navigation(pages).run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -60,4 +61,20 @@ def test_hover_shows_quote_and_source(server: str, chromium) -> None:
     hover.wait_for(timeout=10_000)
     text = hover.text_content() or ""
     assert "China" in text and "Wang Yi" in text and "Source:" in text
+    page.close()
+
+
+def test_clicking_a_point_shows_its_evidence(server: str, chromium, sample_db_template: Path) -> None:
+    url, speaker = sqlite3.connect(sample_db_template).execute(
+        "SELECT source_url, speaker FROM stance_points WHERE issue = 'double-freeze' AND actor = 'DEU' "
+        "ORDER BY day DESC, kind DESC LIMIT 1").fetchone()
+    page = chromium.new_page(viewport={"width": 1400, "height": 1400})
+    page.goto(f"{server}/?issue=double-freeze&actors=DEU")
+    wait_for_chart(page)
+    page.locator(".js-plotly-plot .scatterlayer .trace .points path").last.click(force=True)
+    button = page.get_by_role("link", name="Open the source")
+    button.wait_for(timeout=20_000)
+    href = button.get_attribute("href") or ""
+    assert href == url
+    assert page.get_by_text(speaker).count() >= 1
     page.close()
