@@ -9,7 +9,7 @@ from stance.db import read_only_mode
 from stance.views import alignment, compare, data, edit, explore, map, profile, timeline
 from stance.views.common import ensure_ready
 
-st.set_page_config(page_title="Stance", page_icon=":material/how_to_vote:", layout="wide")
+st.set_page_config(page_title="Stance", page_icon="🗳️", layout="wide")
 ensure_ready()
 
 pages = [

@@ -1,8 +1,91 @@
-"""Map page (being built)."""
+"""Map: where every country stood on one issue at the end of a chosen year.
 
+URL parameters: issue, year (the map shows each country's latest statement or vote on or
+before 31 December of that year).
+Session-state keys: issue (shared with the other pages), year (int).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
 import streamlit as st
+
+from stance.charts import KIND_LABELS
+from stance.charts import map as map_chart
+from stance.model import STANCE_LABELS
+from stance.views.common import issue_picker, read, require_data, seed_from_url, set_url
+
+
+def as_of_day(year: int, today: dt.date | None = None) -> str:
+    """The last day of `year`, or today while that year is still running."""
+    end = dt.date(year, 12, 31)
+    return min(end, today or dt.date.today()).isoformat()
+
+
+def year_picker(first: int, last: int, key: str = "year") -> int:
+    """A year slider over the issue's span; URL parameter `year`; out-of-range values fall back to the last year."""
+    seed_from_url(key, lambda raw: int(raw) if raw.isdigit() and first <= int(raw) <= last else None, last,
+                  f"the year must lie within {first}-{last}")
+    value = st.session_state[key]
+    if not isinstance(value, int) or not first <= value <= last:  # e.g. after switching to a shorter issue
+        st.session_state[key] = last
+    if first == last:
+        st.caption(f"All evidence on this issue is from {first}.")
+        return first
+    return st.slider("As of the end of", first, last, key=key,
+                     help="Each country shows its latest statement or vote on or before 31 December of this year.")
+
+
+def safe_link(url: object) -> str | None:
+    return url if isinstance(url, str) and url.lower().startswith(("http://", "https://")) else None
+
+
+def countries_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The map's data as a table: every coloured country and the evidence its colour rests on."""
+    return pd.DataFrame({
+        "Country": df["actor_name"],
+        "Stance": df["stance"].map(lambda v: f"{int(v):+d} {STANCE_LABELS[int(v)]}"),
+        "Date": [map_chart.format_date(d, p) for d, p in zip(df["date"], df["date_precision"], strict=True)],
+        "Kind": df["kind"].map(KIND_LABELS),
+        "Source": df["source_url"].map(safe_link),
+        "Points so far": df["points"],
+        "Speaker": df["speaker"].fillna(""),
+        "Quote or vote": df["text"].fillna(df["notes"]).fillna(""),
+    })
+
+
+def summary(df: pd.DataFrame, as_of: str) -> str:
+    """One line a reader can quote: how many countries, and how they split."""
+    counts = df["stance"].value_counts()
+    parts = [f"{int(counts[v])} {STANCE_LABELS[v]}" for v in sorted(STANCE_LABELS, reverse=True) if v in counts]
+    return f"As of {map_chart.format_date(as_of)}: {len(df)} countries with data ({', '.join(parts)})."
 
 
 def render() -> None:
-    st.title("Map")
-    st.info("This page is being built.")
+    st.title("Stance map")
+    issues = read("issues")
+    require_data(issues)
+    issue = issue_picker(issues)
+    meta = issues.set_index("slug").loc[issue]
+    first, last = read("issue_years", issue)
+    year = year_picker(first, last)
+    set_url(issue=issue, year=year)
+    as_of = as_of_day(year)
+    df = read("geo.stance_as_of", issue, as_of)
+    if df.empty:
+        st.info(f"No country had a statement or vote on this issue by {map_chart.format_date(as_of)}.")
+        st.stop()
+    fig = map_chart.stance_map(df, meta["title"], map_chart.format_date(as_of), meta["plus_2"], meta["minus_2"])
+    st.plotly_chart(fig, width="stretch", key="stance_map", config={"topojsonURL": map_chart.TOPOJSON_URL})
+    st.caption(summary(df, as_of) + " Countries in grey had made no statement and cast no vote on this issue "
+               "by then: no data, which is not the same as neutral (pale yellow). A UN vote counts as a stance: "
+               "yes = support, no = oppose, abstention = neutral.")
+    hidden = sorted(set(df["actor"]) - map_chart.outline_codes())
+    if hidden:
+        names = ", ".join(df.set_index("actor").loc[hidden, "actor_name"])
+        st.caption(f"Too small to draw at this scale, listed in the table only: {names}.")
+    st.subheader(f"Countries with data ({len(df)})")
+    st.dataframe(countries_frame(df), hide_index=True, width="stretch",
+                 column_config={"Source": st.column_config.LinkColumn("Source", display_text="open")})

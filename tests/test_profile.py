@@ -1,0 +1,206 @@
+"""The Actor profile page: positions, votes, statements and stance changes of one actor."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from stance.charts.map import STANCE_COLOURS
+from stance.charts.profile import positions_chart
+from stance.db import open_db
+from stance.ingest.load import load_paths
+from stance.model import STANCE_LABELS
+from stance.queries import profile
+from tests.helpers import ISSUES_CSV, statement, vote, write_rows
+from tests.pages import figures, page_app
+
+ISSUE = "dprk-sanctions"
+
+# China's hand-coded record on the sanctions (a vote's stance = polarity x yes/no):
+#   2010-05     statement +1
+#   2012-01-01  statement +1, and R1 (polarity +1) voted no = -1 the same day: the statement holds the day
+#   2015-06-01  R2 (polarity -1) voted yes = -1              -> change +1 -> -1 (the vote is the evidence)
+#   2016        statement +2 (year precision)                -> change -1 -> +2
+#   and on the double freeze: 2017-03-08 statement +2.  USA: R1 yes, R2 absent.
+R1 = {"resolution": "S/RES/9001 (2012)", "date": "2012-01-01", "polarity": "+1", "adopted": "true"}
+R2 = {"resolution": "S/2015/1", "date": "2015-06-01", "polarity": "-1", "adopted": "false"}
+STATEMENTS = [
+    statement(actor="CHN", issue=ISSUE, date="2010-05", stance="1", quote="first words", speaker="A"),
+    statement(actor="CHN", issue=ISSUE, date="2012-01-01", stance="1", quote="explains the no", speaker="B"),
+    statement(actor="CHN", issue=ISSUE, date="2016", stance="2", quote="", notes="a paraphrase", speaker="C"),
+    statement(actor="CHN", issue="double-freeze", date="2017-03-08", stance="2", quote="freeze words"),
+]
+VOTES = [vote(actor="CHN", vote="no", **R1), vote(actor="USA", vote="yes", **R1),
+         vote(actor="CHN", vote="yes", **R2), vote(actor="USA", vote="absent", **R2)]
+
+
+@pytest.fixture
+def small(fresh_db, tmp_path: Path):
+    result = load_paths(fresh_db, [ISSUES_CSV, write_rows(tmp_path / "s.csv", STATEMENTS),
+                                   write_rows(tmp_path / "v.csv", VOTES)])
+    assert result.written, result.problems
+    return fresh_db
+
+
+def test_positions_latest_mean_and_range(small) -> None:
+    pos = profile.positions(small, "CHN").set_index("issue")
+    assert list(pos.index) == [ISSUE, "double-freeze"]  # most evidence first
+    sanctions = pos.loc[ISSUE]
+    assert (sanctions["latest"], sanctions["latest_date"], sanctions["latest_kind"]) == (2, "2016", "statement")
+    assert sanctions["mean"] == pytest.approx((1 + 1 - 1 - 1 + 2) / 5)
+    assert (sanctions["low"], sanctions["high"], sanctions["points"]) == (-1, 2, 5)
+    assert (sanctions["statements"], sanctions["votes"]) == (3, 2)
+    assert pos.loc["double-freeze", "latest"] == 2
+
+
+def test_stance_changes_count_a_vote_and_its_explanation_once(small) -> None:
+    changes = profile.stance_changes(small, "CHN")
+    got = list(zip(changes["date"], changes["from_stance"], changes["to_stance"], changes["kind"], strict=True))
+    assert got == [("2015-06-01", 1, -1, "vote"), ("2016", -1, 2, "statement")]
+    assert changes["evidence"].iloc[1] == "a paraphrase"  # no quote: the coder's note is the evidence
+    assert changes["from_date"].tolist() == ["2012-01-01", "2015-06-01"]
+
+
+def test_votes_include_absences_and_outcomes(small) -> None:
+    usa = profile.votes_cast(small, "USA")
+    assert list(zip(usa["resolution"], usa["vote"], usa["adopted"], strict=True)) == [
+        (R1["resolution"], "yes", 1), (R2["resolution"], "absent", 0)]
+    assert usa["source_url"].str.startswith("https://undocs.org/").all()
+
+
+def test_statements_and_actor_counts(small) -> None:
+    made = profile.statements_made(small, "CHN")
+    assert made["date"].tolist() == ["2010-05", "2012-01-01", "2016", "2017-03-08"]
+    counts = profile.actors(small).set_index("code")
+    assert (counts.loc["CHN", "statements"], counts.loc["CHN", "votes"]) == (4, 2)
+    assert (counts.loc["USA", "statements"], counts.loc["USA", "votes"]) == (0, 2)
+    with_data = (counts["statements"] + counts["votes"] > 0).tolist()
+    assert with_data == sorted(with_data, reverse=True)  # actors with data come first
+    assert profile.positions(small, "FJI").empty and profile.stance_changes(small, "FJI").empty
+
+
+def changes_by_hand(db_path: Path, actor: str) -> list[tuple[str, str, int, int]]:
+    """Stance changes restated as a plain loop over the raw view, for the sample."""
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute("SELECT issue, day, kind, ref, stance FROM stance_points WHERE actor = ?",
+                            [actor]).fetchall()
+    day_position: dict[tuple[str, str], int] = {}
+    for issue, day, _kind, _ref, stance in sorted(rows, key=lambda r: (r[0], r[1], r[2] == "statement", r[3])):
+        day_position[(issue, day)] = stance  # the day's last point holds the day
+    out, previous = [], {}
+    for (issue, day), stance in sorted(day_position.items()):
+        if issue in previous and previous[issue] != stance:
+            out.append((day, issue, previous[issue], stance))
+        previous[issue] = stance
+    return sorted(out)
+
+
+@pytest.mark.parametrize("actor", ["CHN", "RUS", "USA", "PRK"])
+def test_sample_changes_match_a_plain_loop(sample_db: Path, actor: str) -> None:
+    db = open_db(sample_db, read_only=True)
+    changes = profile.stance_changes(db, actor)
+    db.close()
+    got = sorted(zip(changes["day"], changes["issue"], changes["from_stance"], changes["to_stance"], strict=True))
+    assert got == changes_by_hand(sample_db, actor)
+
+
+# --- chart ----------------------------------------------------------------------------------------
+
+def test_positions_chart_draws_latest_mean_and_range(small) -> None:
+    pos = profile.positions(small, "CHN")
+    fig = positions_chart(pos, "China")
+    latest = next(t for t in fig.data if t.name == "Latest stance")
+    mean = next(t for t in fig.data if t.name == "Mean of all points")
+    ranges = [t for t in fig.data if t.name == "Range of all points"]
+    assert list(latest.x) == pos["latest"].tolist() and list(mean.x) == pos["mean"].tolist()
+    assert list(latest.marker.color) == [STANCE_COLOURS[v] for v in pos["latest"]]
+    assert [tuple(t.x) for t in ranges] == list(zip(pos["low"], pos["high"], strict=True))
+    assert list(fig.layout.xaxis.ticktext) == [w.capitalize() for w in STANCE_LABELS.values()]
+    assert "China" in fig.layout.title.text and "2016" in latest.hovertext[0]
+
+
+# --- page -----------------------------------------------------------------------------------------
+
+def metrics(at) -> dict[str, str]:  # noqa: ANN001
+    return {m.label: m.value for m in at.metric}
+
+
+def sample_counts(db_path: Path, actor: str) -> dict[str, str]:
+    with sqlite3.connect(db_path) as conn:
+        one = lambda sql: str(conn.execute(sql, [actor]).fetchone()[0])  # noqa: E731
+        return {"Issues": one("SELECT count(DISTINCT issue) FROM stance_points WHERE actor = ?"),
+                "Statements": one("SELECT count(*) FROM statements WHERE actor = ?"),
+                "Votes cast": one("SELECT count(*) FROM votes WHERE actor = ?")}
+
+
+def test_page_on_sample_shows_counts_chart_and_tables(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page_app("profile", sample_db, monkeypatch, actor="CHN")
+    assert not at.exception
+    shown = metrics(at)
+    assert {k: shown[k] for k in ("Issues", "Statements", "Votes cast")} == sample_counts(sample_db, "CHN")
+    assert shown["Stance changes"] == str(len(changes_by_hand(sample_db, "CHN")))
+    (fig,) = figures(at)
+    assert fig["layout"]["title"]["text"].startswith("China")
+    tables = [t.value for t in at.dataframe]
+    assert [len(t) for t in tables] == [int(shown["Stance changes"]), int(shown["Votes cast"]),
+                                        int(shown["Statements"])]
+    assert set(tables[1]["Vote"]) <= {"yes", "no", "abstain", "absent", "non-voting"}
+    assert all(pd.isna(u) or u.startswith(("http://", "https://")) for t in tables for u in t["Source"])
+
+
+@pytest.mark.parametrize(("given", "code"), [("RUS", "RUS"), ("rus", "RUS"), ("Russia", "RUS"),
+                                             ("the Kremlin", "RUS"), ("DPRK", "PRK")])
+def test_names_and_aliases_resolve_to_the_code(sample_db: Path, monkeypatch: pytest.MonkeyPatch,
+                                               given: str, code: str) -> None:
+    at = page_app("profile", sample_db, monkeypatch, actor=given)
+    assert not at.exception and not at.warning
+    assert at.query_params["actor"] == code and at.selectbox(key="actor").value == code
+
+
+def test_actor_without_data_gets_a_clear_message(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page_app("profile", sample_db, monkeypatch, actor="Fiji")
+    assert not at.exception
+    assert "Fiji has no statements or votes" in at.info[0].value
+    assert not figures(at) and not at.dataframe
+
+
+def test_page_on_empty_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    open_db(tmp_path / "e.db").close()
+    at = page_app("profile", tmp_path / "e.db", monkeypatch, actor="CHN")
+    assert not at.exception
+    assert "python -m stance sample" in at.info[0].value
+
+
+@pytest.mark.parametrize("params", [{"actor": "Nortth Korea"}, {"actor": "%%%<b>"}, {"actor": "", "x": "1"}])
+def test_malformed_url_falls_back_to_the_best_documented_actor(sample_db: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               params: dict[str, str]) -> None:
+    at = page_app("profile", sample_db, monkeypatch, **params)
+    assert not at.exception
+    with sqlite3.connect(sample_db) as conn:
+        best = conn.execute("SELECT actor FROM statements GROUP BY actor ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    assert at.selectbox(key="actor").value == best and len(figures(at)) == 1
+    if params["actor"]:
+        assert any("Ignored" in w.value for w in at.warning)
+
+
+def test_picking_another_actor_changes_chart_and_url(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page_app("profile", sample_db, monkeypatch, actor="CHN")
+    before = figures(at)[0]["data"]
+    at.selectbox(key="actor").set_value("USA").run()
+    assert not at.exception and at.query_params["actor"] == "USA"
+    after = figures(at)[0]
+    assert after["data"] != before and after["layout"]["title"]["text"].startswith("United States")
+
+
+def test_url_round_trip(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page_app("profile", sample_db, monkeypatch)
+    at.selectbox(key="actor").set_value("PRK").run()
+    params = {k: at.query_params[k] for k in at.query_params}
+    assert params == {"actor": "PRK"}
+    again = page_app("profile", sample_db, monkeypatch, **params)
+    assert not again.exception and not again.warning
+    assert figures(again) == figures(at)
+    assert [m.value for m in again.metric] == [m.value for m in at.metric]
