@@ -1,8 +1,204 @@
-"""Explore page (being built)."""
+"""Explore: every statement and vote matching the filters, as a table you can search and download.
 
+URL parameters: issue, actors, from, to, kind (statements|votes), stance (e.g. -2,-1), q (search).
+
+Session-state keys (own names, so another page's `issue` or `actors` never leaks in):
+    ex_issue   issue slug, "" for all issues
+    ex_actors  list of actor codes, empty for all
+    ex_years   (first, last) year
+    ex_kind    "both" | "statements" | "votes"
+    ex_stance  list of stance values shown
+    ex_q       search text
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import NamedTuple, TypeVar
+
+import pandas as pd
 import streamlit as st
+
+from stance.model import STANCE_LABELS
+from stance.queries.explore import (
+    KIND_NAMES,
+    KINDS,
+    MAX_QUERY_CHARS,
+    MAX_ROWS,
+    citation,
+    search_expression,
+    table,
+    to_csv,
+)
+from stance.views.common import read, require_data, set_url, year_range_picker
+
+T = TypeVar("T")
+STANCES = tuple(sorted(STANCE_LABELS))
+KIND_CHOICES = {"both": "Both", "statements": "Statements", "votes": "UN votes"}
+
+
+class Filters(NamedTuple):
+    """The view, in the argument order of stance.queries.explore.points and count."""
+
+    issue: str | None
+    actors: tuple[str, ...]
+    start: str
+    end: str
+    kind: str
+    stances: tuple[int, ...]
+    q: str | None
+
+
+def stance_label(value: int) -> str:
+    """'+2 strongly support', '0 neutral': the scale's words next to its numbers."""
+    return f"{value:+d} {STANCE_LABELS[value]}" if value else f"0 {STANCE_LABELS[0]}"
+
+
+def _seed(key: str, param: str, parse: Callable[[str], T | None], default: T, what: str) -> None:
+    """Like common.seed_from_url, for a session key that differs from its URL parameter."""
+    if key in st.session_state:
+        return
+    raw = st.query_params.get(param)
+    value = default
+    if raw is not None:
+        parsed = parse(raw)
+        if parsed is None:
+            st.warning(f"Ignored `{param}={raw[:60]}` in the link: {what}.")
+        else:
+            value = parsed
+    st.session_state[key] = value
+
+
+def _parse_stances(raw: str) -> list[int] | None:
+    try:
+        values = sorted({int(v) for v in raw.split(",") if v.strip()})
+    except ValueError:
+        return None
+    return values if values and all(v in STANCE_LABELS for v in values) else None
+
+
+def _parse_actors(known: dict[str, str]) -> Callable[[str], list[str] | None]:
+    def parse(raw: str) -> list[str] | None:
+        wanted = [c.strip().upper() for c in raw.split(",") if c.strip()]
+        unknown = [c for c in wanted if c not in known]
+        if unknown and len(unknown) < len(wanted):
+            st.warning(f"No data for {', '.join(f'`{c[:20]}`' for c in unknown[:5])}; left out.")
+        return [c for c in wanted if c in known] or None
+    return parse
+
+
+def filters_ui(issues: pd.DataFrame) -> Filters:
+    """Draw the filters (seeded from the URL on first run) and return the chosen view."""
+    titles = dict(zip(issues["slug"], issues["title"], strict=True))
+    actors = read("explore.actors_with_data")
+    names = dict(zip(actors["code"], actors["name"], strict=True))
+    _seed("ex_q", "q", lambda raw: raw[:MAX_QUERY_CHARS], "", "")
+    _seed("ex_issue", "issue", lambda raw: raw if raw in titles else None, "", "no such issue")
+    _seed("ex_actors", "actors", _parse_actors(names), [], "no known actor codes")
+    _seed("ex_kind", "kind", lambda raw: raw if raw in KINDS else None, "both", "expected statements or votes")
+    _seed("ex_stance", "stance", _parse_stances, list(STANCES), "expected stance values -2..2, comma-separated")
+    st.session_state["ex_actors"] = [c for c in st.session_state["ex_actors"] if c in names]
+    if st.session_state["ex_issue"] not in titles:
+        st.session_state["ex_issue"] = ""
+
+    q = st.text_input("Search quotes, speakers and notes", key="ex_q", max_chars=MAX_QUERY_CHARS,
+                      placeholder="e.g. sanctions, Wang Yi, suspension*  (all words must appear; * matches a prefix)")
+    issue_col, actors_col, years_col = st.columns([2, 3, 2])
+    with issue_col:
+        issue = st.selectbox("Issue", [""] + list(titles), key="ex_issue",
+                             format_func=lambda s: titles.get(s, "All issues"))
+    with actors_col:
+        chosen = st.multiselect("Actors", list(names), key="ex_actors", format_func=names.get,
+                                placeholder="All actors")
+    first, last = read("explore.years")
+    with years_col:
+        start, end = year_range_picker(first, last, key="ex_years")
+    kind_col, stance_col = st.columns([2, 3])
+    with kind_col:
+        kind = st.radio("Show", list(KIND_CHOICES), key="ex_kind", format_func=KIND_CHOICES.get, horizontal=True)
+    with stance_col:
+        stances = st.pills("Stance values", list(STANCES), selection_mode="multi", key="ex_stance",
+                           format_func=stance_label) or []
+    set_url(q=q.strip() or None, issue=issue or None, actors=chosen, kind=None if kind == "both" else kind,
+            stance=None if sorted(stances) == list(STANCES) else sorted(stances), **{"from": start, "to": end})
+    return Filters(issue or None, tuple(chosen), f"{start}-01-01", f"{end}-12-31", kind,
+                   tuple(sorted(stances)), q.strip() or None)
+
+
+def citation_filters(f: Filters) -> dict[str, object]:
+    """The filters as a reader of the CSV needs them to reproduce it."""
+    searching = search_expression(f.q) is not None
+    return {"issue": f.issue, "actors": ",".join(f.actors), "from": f.start[:4], "to": f.end[:4],
+            "kind": "statements" if searching else f.kind,
+            "stance": "" if f.stances == STANCES else ",".join(f"{v:+d}" for v in f.stances), "q": f.q}
+
+
+def search_notices(f: Filters) -> None:
+    if not f.q:
+        return
+    if search_expression(f.q) is None:
+        st.warning("The search text has no letters or digits to look for, so it is ignored.")
+    elif f.kind == "votes":
+        st.warning("Search looks in the quotes, speakers and notes of statements; with *UN votes* alone nothing "
+                   "can match. Clear the search or show statements.")
+    elif f.kind == "both":
+        st.caption("Search looks in quotes, speakers and notes, so UN votes are left out of the results.")
+
+
+def show_record(row: pd.Series) -> None:
+    """One row in full. Everything a coder typed is shown with st.text: never markdown or HTML."""
+    with st.container(border=True):
+        st.caption(f"{KIND_NAMES.get(row['kind'], row['kind'])} · {row['date']} · "
+                   f"stance {int(row['stance']):+d} ({STANCE_LABELS[int(row['stance'])]})")
+        st.text(f"{row['actor_name']} on {row['issue_title']}")
+        for label, column in (("Quote or vote", "text"), ("Speaker", "speaker"), ("Notes", "notes"),
+                              ("Source", "source_title")):
+            if isinstance(row[column], str) and row[column]:
+                st.caption(f"{label}:")
+                st.text(row[column])
+        url = row["source_url"]
+        if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
+            st.link_button("Open the source", url)
 
 
 def render() -> None:
-    st.title("Explore")
-    st.info("This page is being built.")
+    st.title("Explore statements and votes")
+    issues = read("issues")
+    require_data(issues)
+    f = filters_ui(issues)
+    search_notices(f)
+    if not f.stances:
+        st.info("Pick at least one stance value.")
+        st.stop()
+    total = read("explore.count", *f)
+    rows = read("explore.points", *f, MAX_ROWS)
+    if rows.empty:
+        hint = " Every word searched for must appear in the statement." if search_expression(f.q) else ""
+        st.info(f"Nothing matches these filters. Widen the years, drop an actor or change the search.{hint}")
+        st.stop()
+    shown = table(rows)
+    counts = rows["kind"].value_counts()
+    st.subheader(f"{len(shown):,} row{'' if len(shown) == 1 else 's'}")
+    st.caption(f"{counts.get('statement', 0):,} statements, {counts.get('vote', 0):,} votes · oldest first")
+    if total > len(shown):
+        st.warning(f"Showing the first {len(shown):,} of {total:,} matching rows. Narrow the filters to see the "
+                   "rest; the download holds the rows shown.")
+    today = dt.date.today().isoformat()
+    line = citation(read("explore.data_version"), citation_filters(f), today)
+    st.download_button(f"Download these {len(shown):,} rows (CSV)", to_csv(shown, line),
+                       file_name=f"stance-export-{today}.csv", mime="text/csv", on_click="ignore",
+                       key="ex_download", icon=":material/download:")
+    picked = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                          key="ex_table", height=min(38 + 35 * len(shown), 640), column_config={
+                              "Source URL": st.column_config.LinkColumn("Source URL", display_text="open"),
+                              "Stance": st.column_config.NumberColumn("Stance", format="%+d", width="small"),
+                              "Quote or vote": st.column_config.TextColumn("Quote or vote", width="large"),
+                              "Actor": st.column_config.TextColumn("Actor", width="medium")})
+    selected = picked.selection.rows if picked is not None else []
+    if selected:
+        show_record(rows.iloc[selected[0]])
+    elif len(rows) == 1:
+        show_record(rows.iloc[0])
+    else:
+        st.caption("Select a row to read it in full.")

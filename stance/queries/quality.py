@@ -1,0 +1,124 @@
+"""The Data page's questions: what was loaded, how much there is, and what looks unfinished.
+
+Each quality check is a query returning the offending rows (empty when all is well), so the
+page can show a count and the list behind it, and tests can build a case and see it caught.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import sqlite_utils
+
+from stance.queries import frame
+
+TABLES = ("issues", "statements", "sources", "resolutions", "votes", "actors", "actor_aliases",
+          "actor_groups", "imports", "audit")
+
+
+def imports(db: sqlite_utils.Database) -> pd.DataFrame:
+    """Every load, newest first, with its row accounting (read = loaded + unchanged + rejected)."""
+    return frame(db, """
+        SELECT id, file, kind, rows_read, rows_loaded, rows_unchanged, rows_rejected, status,
+               started, finished, sha256
+        FROM imports ORDER BY id DESC""")
+
+
+def table_counts(db: sqlite_utils.Database) -> pd.DataFrame:
+    """Rows per table; names come from the fixed TABLES list, never from input."""
+    present = set(db.table_names())
+    rows = [(name, db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] if name in present else 0)
+            for name in TABLES]
+    return pd.DataFrame(rows, columns=["table", "rows"])
+
+
+def issue_summary(db: sqlite_utils.Database) -> pd.DataFrame:
+    """Per issue, including issues with nothing yet: evidence counts and the dates they span."""
+    return frame(db, """
+        SELECT i.slug, i.title,
+               coalesce(sum(p.kind = 'statement'), 0) AS statements,
+               coalesce(sum(p.kind = 'vote'), 0) AS votes,
+               count(DISTINCT p.actor) AS actors,
+               (SELECT count(*) FROM resolutions r WHERE r.issue = i.slug) AS resolutions,
+               min(p.day) AS first, max(p.day) AS last
+        FROM issues i LEFT JOIN stance_points p ON p.issue = i.slug
+        GROUP BY i.slug ORDER BY i.title""")
+
+
+def statements_without_source(db: sqlite_utils.Database) -> pd.DataFrame:
+    """Statements no one can check: no source link."""
+    return frame(db, """
+        SELECT s.id, s.date, s.issue, a.name AS actor, s.speaker, s.coder
+        FROM statements s JOIN actors a ON a.code = s.actor
+        WHERE s.source_id IS NULL ORDER BY s.issue, s.day, a.name""")
+
+
+def statements_without_text(db: sqlite_utils.Database) -> pd.DataFrame:
+    """Statements with neither a quote nor notes: the stance value has nothing to stand on."""
+    return frame(db, """
+        SELECT s.id, s.date, s.issue, a.name AS actor, s.stance, s.speaker, s.coder
+        FROM statements s JOIN actors a ON a.code = s.actor
+        WHERE trim(coalesce(s.quote, '')) = '' AND trim(coalesce(s.notes, '')) = ''
+        ORDER BY s.issue, s.day, a.name""")
+
+
+def group_actors_without_data(db: sqlite_utils.Database) -> pd.DataFrame:
+    """Members of a group (P5, G7, a Security Council term) with no statement or vote at all:
+    picking that group on a chart silently leaves them out."""
+    return frame(db, """
+        SELECT g.actor AS code, coalesce(a.name, g.actor) AS name,
+               group_concat(DISTINCT g.group_code) AS groups
+        FROM actor_groups g LEFT JOIN actors a ON a.code = g.actor
+        WHERE g.actor NOT IN (SELECT actor FROM statements)
+          AND g.actor NOT IN (SELECT actor FROM votes)
+        GROUP BY g.actor ORDER BY name""")
+
+
+def issues_without_definitions(db: sqlite_utils.Database) -> pd.DataFrame:
+    """Issues whose description or scale ends (+2 / -2) are missing: stance values mean nothing
+    without them."""
+    df = frame(db, """
+        SELECT slug, title,
+               trim(coalesce(description, '')) = '' AS no_description,
+               trim(coalesce(plus_2, '')) = '' AS no_plus_2,
+               trim(coalesce(minus_2, '')) = '' AS no_minus_2
+        FROM issues
+        WHERE trim(coalesce(description, '')) = '' OR trim(coalesce(plus_2, '')) = ''
+           OR trim(coalesce(minus_2, '')) = ''
+        ORDER BY slug""")
+    labels = {"no_description": "description", "no_plus_2": "+2 meaning", "no_minus_2": "-2 meaning"}
+    missing = [", ".join(label for column, label in labels.items() if row[column]) for _, row in df.iterrows()]
+    return pd.DataFrame({"slug": df["slug"], "title": df["title"], "missing": missing})
+
+
+def resolutions_without_votes(db: sqlite_utils.Database) -> pd.DataFrame:
+    """Resolutions recorded with no country's vote: they mark the timeline but add no points."""
+    return frame(db, """
+        SELECT r.id, r.body, r.date, r.issue, r.title
+        FROM resolutions r WHERE NOT EXISTS (SELECT 1 FROM votes v WHERE v.resolution = r.id)
+        ORDER BY r.date""")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One quality check: the query (a function of this module) and what a hit means."""
+
+    query: str
+    title: str
+    why: str
+
+
+CHECKS = (
+    Check("statements_without_source", "Statements without a source",
+          "No link to the page the statement was coded from, so no reader can check it."),
+    Check("statements_without_text", "Statements with neither quote nor notes",
+          "Nothing records what was said or why the stance value was chosen."),
+    Check("group_actors_without_data", "Actors in groups with no data",
+          "Members of P5, G7 or a Security Council term with no statement or vote: choosing the group "
+          "on a chart leaves them out."),
+    Check("issues_without_definitions", "Issues without a description or scale definitions",
+          "Without saying what +2 and -2 mean for the issue, its stance values cannot be read."),
+    Check("resolutions_without_votes", "Resolutions without votes",
+          "The resolution is known but no vote on it is recorded."),
+)

@@ -1,0 +1,252 @@
+"""Explore: safe full-text search, filters, the CSV with its citation, and the page under AppTest."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import stance
+from stance.db import open_db
+from stance.queries import explore
+from tests.pages import page_app
+
+JUNK = ["'; DROP TABLE statements; --", '"', '""', "NEAR(", "NEAR/3", "AND(", "OR", "NOT", "*", "**", "a*b*",
+        "sanction*", "^", "quote:", "-", "(", ")", "{quote speaker}", "Wang Yi\x00", "\x00", "Pyöngyang 平壤",
+        "🚀 rocket", "' OR 1=1 --", "statements_fts MATCH '*'", "a" * 5000, "\u202e\u200b", "‘curly’ “quotes”"]
+
+
+@pytest.fixture
+def db(sample_db: Path):
+    handle = open_db(sample_db)
+    yield handle
+    handle.close()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("sanctions", '"sanctions"'),
+    ("sanction*", '"sanction"*'),
+    ("Wang Yi", '"Wang" "Yi"'),
+    ('a"b', '"a""b"'),
+    ("AND(", '"AND("'),
+    ("NEAR/", '"NEAR/"'),
+    ('"', None), ("*", None), ("", None), (None, None), ("  -- ; ", None),
+    ("\x00abc", '"abc"'),
+])
+def test_search_expression_quotes_every_term(text: str | None, expected: str | None) -> None:
+    assert explore.search_expression(text) == expected
+
+
+@pytest.mark.parametrize("text", JUNK)
+def test_junk_search_never_raises_and_leaves_the_data_intact(db, text: str) -> None:
+    before = db.execute("SELECT count(*), group_concat(id) FROM statements").fetchone()
+    rows = explore.points(db, q=text)
+    assert explore.count(db, q=text) == len(rows)
+    if explore.search_expression(text) is None:  # no words: the search is ignored (the page says so)
+        assert len(rows) == explore.count(db)
+    else:
+        assert set(rows["kind"]) <= {"statement"}
+    assert db.execute("SELECT count(*), group_concat(id) FROM statements").fetchone() == before
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.execute("INSERT INTO statements_fts (statements_fts) VALUES ('integrity-check')")
+
+
+def _word_matches(db, word: str) -> set[str]:
+    """Statements whose quote, speaker or notes hold the word, found in Python, not through FTS."""
+    pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
+    found = set()
+    for sid, *texts in db.execute("SELECT id, quote, speaker, notes FROM statements").fetchall():
+        if any(t and pattern.search(t) for t in texts):
+            found.add(sid)
+    return found
+
+
+def _a_quote_word(db) -> str:
+    quote = db.execute("SELECT quote FROM statements WHERE quote IS NOT NULL ORDER BY length(quote) DESC").fetchone()[0]
+    return max(re.findall(r"[A-Za-z]+", quote), key=len)
+
+
+def test_search_finds_words_in_the_sample_quotes(db) -> None:
+    word = _a_quote_word(db)
+    expected = _word_matches(db, word)
+    assert expected
+    for variant in (word, word.upper(), f'"{word}"'):
+        assert set(explore.points(db, q=variant)["ref"]) == expected
+
+
+def test_prefix_search_finds_longer_words(db) -> None:
+    word = _a_quote_word(db)
+    prefix = word[:5]
+    whole = set(explore.points(db, q=word)["ref"])
+    assert whole <= set(explore.points(db, q=prefix + "*")["ref"])
+    assert set(explore.points(db, q=prefix)["ref"]) == _word_matches(db, prefix)
+
+
+def test_all_words_must_match(db) -> None:
+    word = _a_quote_word(db)
+    assert explore.count(db, q=f"{word} zzzqqqnotaword") == 0
+
+
+def test_search_excludes_votes_and_votes_only_search_finds_nothing(db) -> None:
+    word = _a_quote_word(db)
+    assert explore.count(db, q=word, kind="both") == explore.count(db, q=word, kind="statements") > 0
+    assert explore.count(db, q=word, kind="votes") == 0
+
+
+def _sql_count(db_path: Path, where: str, params: list) -> int:
+    return sqlite3.connect(db_path).execute(f"SELECT count(*) FROM stance_points WHERE {where}", params).fetchone()[0]
+
+
+def test_filters_match_direct_sql(db, sample_db: Path) -> None:
+    assert explore.count(db) == _sql_count(sample_db, "1", [])
+    assert explore.count(db, issue="dprk-sanctions") == _sql_count(sample_db, "issue = ?", ["dprk-sanctions"])
+    assert explore.count(db, actors=("CHN", "RUS"), kind="votes") == _sql_count(
+        sample_db, "actor IN ('CHN', 'RUS') AND kind = 'vote'", [])
+    assert explore.count(db, start="2017-01-01", end="2017-12-31", kind="statements") == _sql_count(
+        sample_db, "day BETWEEN '2017-01-01' AND '2017-12-31' AND kind = 'statement'", [])
+    assert explore.count(db, stances=(-2, -1)) == _sql_count(sample_db, "stance < 0", [])
+    rows = explore.points(db, issue="double-freeze", actors=("USA",))
+    assert set(rows["actor_name"]) == {"United States"} and set(rows["issue"]) == {"double-freeze"}
+    assert list(rows["day"]) == sorted(rows["day"])
+
+
+def test_limit_caps_rows_not_the_count(db) -> None:
+    total = explore.count(db)
+    assert len(explore.points(db, limit=10)) == 10 < total
+
+
+def test_table_has_the_export_columns_and_drops_unsafe_links(db) -> None:
+    rows = explore.points(db, issue="double-freeze")
+    rows.loc[0, "source_url"] = "javascript:alert(1)"
+    shown = explore.table(rows)
+    assert list(shown.columns) == list(explore.COLUMNS) and len(shown) == len(rows)
+    assert shown.loc[0, "Source URL"] == ""
+    assert shown["Source URL"].iloc[1:].str.match(r"https?://").all()
+    assert set(shown["Actor"]) == set(rows["actor_name"])
+
+
+def test_csv_opens_with_a_citation_and_round_trips(db) -> None:
+    shown = explore.table(explore.points(db, issue="double-freeze"))
+    version = explore.data_version(db)
+    imports = db.execute("SELECT count(*) FROM imports").fetchone()[0]
+    assert stance.__version__ in version and f"{imports} import(s)" in version
+    line = explore.citation(version, {"issue": "double-freeze", "actors": "", "q": "two\nlines"}, "2026-11-26")
+    data = explore.to_csv(shown, line)
+    first = data.decode("utf-8").split("\n", 1)[0]
+    assert first.startswith("# Stance data, version stance ") and "exported 2026-11-26" in first
+    assert "issue=double-freeze, actors=all, q=two lines" in first
+    back = explore.read_csv(data)
+    assert list(back.columns) == list(explore.COLUMNS) and len(back) == len(shown)
+    assert list(back["Record id"]) == list(shown["Record id"])
+    assert list(back["Quote or vote"]) == list(shown["Quote or vote"])
+
+
+def test_empty_database_queries(tmp_path: Path) -> None:
+    handle = open_db(tmp_path / "e.db")
+    assert explore.count(handle) == 0 and explore.points(handle).empty
+    assert explore.table(explore.points(handle)).empty
+    assert explore.years(handle)[0] == explore.years(handle)[1]
+    handle.close()
+
+
+# --- The page under AppTest ------------------------------------------------------------------
+
+def _rows_shown(at) -> int:
+    (table,) = at.dataframe
+    return len(table.value)
+
+
+def test_page_shows_every_point_on_the_sample(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page_app("explore", sample_db, monkeypatch)
+    assert not at.exception
+    total = _sql_count(sample_db, "1", [])
+    assert _rows_shown(at) == total
+    assert at.subheader[0].value == f"{total:,} rows"
+    assert f"{total:,} rows" in at.get("download_button")[0].label
+    assert list(at.dataframe[0].value.columns) == list(explore.COLUMNS)
+
+
+def test_page_on_an_empty_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    open_db(tmp_path / "e.db").close()
+    at = page_app("explore", tmp_path / "e.db", monkeypatch)
+    assert not at.exception
+    assert "python -m stance sample" in at.info[0].value
+    assert not at.dataframe
+
+
+def test_page_ignores_a_malformed_url(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page_app("explore", sample_db, monkeypatch, issue="<script>", actors="XXX,;--", kind="everything",
+                  stance="9,abc", **{"from": "20x7", "to": "-1"}, junk="1")
+    assert not at.exception
+    notices = " ".join(w.value for w in at.warning)
+    for param in ("issue=", "actors=", "kind=", "stance=", "date range"):
+        assert param in notices
+    assert _rows_shown(at) == _sql_count(sample_db, "1", [])
+
+
+def test_changing_a_filter_changes_the_rows(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page_app("explore", sample_db, monkeypatch)
+    everything = _rows_shown(at)
+    at.selectbox(key="ex_issue").set_value("double-freeze").run()
+    assert _rows_shown(at) == _sql_count(sample_db, "issue = 'double-freeze'", []) < everything
+    at.radio(key="ex_kind").set_value("votes").run()
+    assert not at.exception and "Nothing matches" in at.info[0].value
+    at.radio(key="ex_kind").set_value("statements").run()
+    at.button_group(key="ex_stance").set_value([-2, -1]).run()
+    assert _rows_shown(at) == _sql_count(sample_db, "issue = 'double-freeze' AND stance < 0", [])
+    at.button_group(key="ex_stance").set_value([]).run()
+    assert not at.exception and not at.dataframe and "at least one stance" in at.info[0].value
+
+
+def test_search_box_shows_statements_only_and_says_so(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    handle = open_db(sample_db)
+    word = _a_quote_word(handle)
+    expected = _word_matches(handle, word)
+    handle.close()
+    at = page_app("explore", sample_db, monkeypatch, q=word)
+    assert not at.exception
+    assert set(at.dataframe[0].value["Record id"]) == expected
+    assert any("votes are left out" in c.value for c in at.caption)
+    at.text_input(key="ex_q").set_value("'; DROP TABLE statements; --").run()
+    assert not at.exception
+    assert sqlite3.connect(sample_db).execute("SELECT count(*) FROM statements").fetchone()[0] > 0
+
+
+def test_url_round_trips(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page_app("explore", sample_db, monkeypatch)
+    at.selectbox(key="ex_issue").set_value("dprk-sanctions").run()
+    at.multiselect(key="ex_actors").set_value(["CHN", "RUS"]).run()
+    at.slider(key="ex_years").set_value((2013, 2022)).run()
+    at.button_group(key="ex_stance").set_value([-1, 0, 1]).run()
+    params = {k: at.query_params[k] for k in at.query_params}
+    assert params == {"issue": "dprk-sanctions", "actors": "CHN,RUS", "from": "2013", "to": "2022",
+                      "stance": "-1,0,1"}
+    first = at.dataframe[0].value
+    again = page_app("explore", sample_db, monkeypatch, **params)
+    assert not again.exception and not again.warning
+    pd.testing.assert_frame_equal(again.dataframe[0].value, first)
+    assert len(first) == _sql_count(sample_db, "issue = 'dprk-sanctions' AND actor IN ('CHN', 'RUS') AND day "
+                                    "BETWEEN '2013-01-01' AND '2022-12-31' AND stance BETWEEN -1 AND 1", [])
+
+
+def test_search_round_trips_through_the_url(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page_app("explore", sample_db, monkeypatch)
+    at.text_input(key="ex_q").set_value("suspension*").run()
+    at.radio(key="ex_kind").set_value("statements").run()
+    params = {k: at.query_params[k] for k in at.query_params}
+    assert params["q"] == "suspension*" and params["kind"] == "statements"
+    again = page_app("explore", sample_db, monkeypatch, **params)
+    pd.testing.assert_frame_equal(again.dataframe[0].value, at.dataframe[0].value)
+
+
+def test_page_caps_the_rows_and_says_so(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("stance.views.explore.MAX_ROWS", 10)
+    at = page_app("explore", sample_db, monkeypatch)
+    assert not at.exception
+    total = _sql_count(sample_db, "1", [])
+    assert _rows_shown(at) == 10
+    assert f"first 10 of {total:,} matching rows" in at.warning[0].value
+    assert "these 10 rows" in at.get("download_button")[0].label
