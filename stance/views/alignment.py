@@ -1,8 +1,193 @@
-"""Alignment page (being built)."""
+"""Alignment: how often countries vote alike in UN roll calls (votes only, no statements).
 
+Agreement = share of the resolutions both countries voted on (yes / no / abstain) where they
+voted the same way; absent and non-voting do not count. Shows (a) a matrix for chosen countries,
+ordered so blocs sit together, (b) one pair year by year, (c) the ten countries closest to one.
+
+URL parameters: body (both | UNSC | UNGA), issue (slug; absent = all issues), from, to,
+half (1 = an abstention against a yes or no counts half), min_votes, countries, pair_a, pair_b, like.
+Session-state keys: the same names (years for from/to).
+
+The votes are loaded once per body / issue / years through the cached `read`; every figure after
+that is a matrix product on the loaded array, so switching countries or options costs milliseconds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
 import streamlit as st
+
+from stance.charts import alignment as charts
+from stance.queries import alignment as align
+from stance.views.common import actor_picker, read, require_data, seed_from_url, set_url, year_range_picker
+
+BODIES = {"both": "Both", "UNSC": "Security Council", "UNGA": "General Assembly"}
+DEFAULT_COUNTRIES = 15
+DEFAULT_MIN_VOTES = 3
+FEW_VOTES = 20  # below this many common votes a share moves by 5 points or more with a single vote
+DEFAULT_PAIR = ("CHN", "USA")
+
+
+def _parse_min_votes(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 100_000 else None
+
+
+def _parse_flag(raw: str) -> bool | None:
+    return {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}.get(raw.strip().lower())
+
+
+def forget_years_outside(span: tuple[int, int]) -> None:
+    """Another page may have left a year range outside this page's span: start afresh then."""
+    years = st.session_state.get("years")
+    if years is not None and not (span[0] <= years[0] <= years[1] <= span[1]):
+        del st.session_state["years"]
+
+
+def filters_ui(issues: pd.DataFrame, span: tuple[int, int]) -> tuple[str, str, tuple[int, int], bool, int]:
+    """Body, issue, years, the abstention rule and the minimum of common votes."""
+    titles = {"": "All issues", **dict(zip(issues["slug"], issues["title"], strict=True))}
+    seed_from_url("body", lambda raw: raw if raw in BODIES else None, "both", "expected both, UNSC or UNGA")
+    seed_from_url("issue", lambda raw: raw if raw in titles else None, "", "no issue with roll-call votes")
+    if st.session_state["issue"] not in titles:  # another page's issue may have no votes
+        st.session_state["issue"] = ""
+    forget_years_outside(span)
+    seed_from_url("half", _parse_flag, False, "expected 1 or 0")
+    seed_from_url("min_votes", _parse_min_votes, DEFAULT_MIN_VOTES, "expected a whole number from 1")
+    left, middle, right = st.columns([1.5, 1.5, 1])
+    with left:
+        body = st.radio("Body", list(BODIES), format_func=BODIES.get, key="body", horizontal=True)
+    with middle:
+        issue = st.selectbox("Issue", list(titles), format_func=titles.get, key="issue")
+    with right:
+        min_votes = int(st.number_input("Minimum common votes", min_value=1, max_value=100_000, step=1,
+                                        key="min_votes", help="Pairs with fewer common votes get no figure "
+                                        "(a hatched cell), not 0."))
+    years = year_range_picker(*span)
+    half = st.checkbox("Count an abstention against a yes or a no as half an agreement", key="half")
+    return body, issue, years, half, min_votes
+
+
+def countries_ui(vm: align.VoteMatrix, span: tuple[int, int]) -> list[str]:
+    """The matrix's countries: the URL's, else the fifteen that voted most in this view."""
+    everyone = align.countries(vm)
+    if "countries" not in st.session_state and "countries" not in st.query_params:
+        st.session_state["countries"] = everyone["code"].tolist()[:DEFAULT_COUNTRIES]
+    return actor_picker(everyone, key="countries", years=range(span[0], span[1] + 1))
+
+
+def country_select(label: str, key: str, everyone: pd.DataFrame, default: str) -> str:
+    names = dict(zip(everyone["code"], everyone["name"], strict=True))
+    seed_from_url(key, lambda raw: raw.strip().upper() if raw.strip().upper() in names else None, default,
+                  "no votes from that country in this view")
+    if st.session_state[key] not in names:
+        st.session_state[key] = default
+    return st.selectbox(label, list(names), format_func=names.get, key=key)
+
+
+def describe_votes(vm: align.VoteMatrix) -> str:
+    """How much the figures rest on: resolutions, and how many were unanimous among those voting."""
+    n = vm.votes.shape[0]
+    cast = [row[row > 0] for row in vm.votes]
+    unanimous = sum(1 for row in cast if len(row) and (row == row[0]).all())
+    return (f"{n} resolution{'s' if n != 1 else ''} with recorded votes in this view, {unanimous} of them "
+            f"unanimous among those voting ({vm.years.min()}–{vm.years.max()}).")
+
+
+def few_votes_note(common: np.ndarray, what: str) -> None:
+    """Say plainly when a figure rests on a handful of votes: one vote then moves it a lot."""
+    counts = common[common > 0]
+    if counts.size and np.median(counts) < FEW_VOTES:
+        st.warning(f"{what} rest on few votes: {int(counts.min())} to {int(counts.max())} common votes "
+                   f"(median {np.median(counts):g}). With so few, one vote moves a share by "
+                   f"{100 / max(np.median(counts), 1):.0f} points or more; read differences as rough.")
+
+
+def matrix_section(vm: align.VoteMatrix, chosen: list[str], half: bool, min_votes: int) -> None:
+    if len(chosen) < 2:
+        st.info("Pick at least two countries, or a group.")
+        return
+    pairs = align.agreement(vm, tuple(chosen), half, min_votes)
+    codes = list(dict.fromkeys(pairs["actor"]))
+    wide = pairs.pivot(index="actor", columns="other", values="agree").reindex(index=codes, columns=codes)
+    order = [codes[i] for i in align.bloc_order(wide.to_numpy())]
+    off_diagonal = pairs[pairs["actor"] != pairs["other"]]
+    few_votes_note(off_diagonal["common"].to_numpy(), "These shares")
+    rule = "abstention vs yes/no = half" if half else "abstention vs yes/no = disagreement"
+    fig = charts.agreement_heatmap(pairs, order, min_votes,
+                                   f"Ordered so that countries voting alike sit together · {rule} · "
+                                   f"hatched = fewer than {min_votes} common votes · hover for the count")
+    st.plotly_chart(fig, width="stretch", key="alignment_matrix")
+
+
+def pair_section(vm: align.VoteMatrix, everyone: pd.DataFrame, half: bool, min_votes: int) -> dict[str, str]:
+    st.subheader("One pair over time")
+    codes = everyone["code"].tolist()
+    a_default = DEFAULT_PAIR[0] if DEFAULT_PAIR[0] in codes else codes[0]
+    b_default = DEFAULT_PAIR[1] if DEFAULT_PAIR[1] in codes else codes[min(1, len(codes) - 1)]
+    left, right = st.columns(2)
+    with left:
+        a = country_select("Country", "pair_a", everyone, a_default)
+    with right:
+        b = country_select("and", "pair_b", everyone, b_default)
+    if a == b:
+        st.info("Pick two different countries.")
+        return {"pair_a": a, "pair_b": b}
+    by_year = align.pair_by_year(vm, a, b, half)
+    names = dict(zip(everyone["code"], everyone["name"], strict=True))
+    total = int(by_year["common"].sum())
+    if total == 0:
+        st.info(f"{names[a]} and {names[b]} never voted on the same resolution in this view.")
+        return {"pair_a": a, "pair_b": b}
+    agreed = by_year["score"].sum() / total
+    st.caption(f"Over the whole view: voted alike on {agreed:.0%} of {total} common votes.")
+    few_votes_note(by_year["common"].to_numpy(), "The yearly shares")
+    st.plotly_chart(charts.pair_chart(by_year, names[a], names[b], min_votes), width="stretch", key="alignment_pair")
+    return {"pair_a": a, "pair_b": b}
+
+
+def similar_section(vm: align.VoteMatrix, everyone: pd.DataFrame, chosen: list[str], half: bool,
+                    min_votes: int) -> str:
+    st.subheader("Votes most like…")
+    default = chosen[0] if chosen else everyone["code"].iloc[0]
+    like = country_select("Country", "like", everyone, default)
+    similar = align.most_similar(vm, like, half, min_votes)
+    if similar.empty:
+        st.info(f"No country shares at least {min_votes} votes with this one in this view.")
+        return like
+    table = pd.DataFrame({"Country": similar["name"], "Voted alike": similar["agree"] * 100,
+                          "Common votes": similar["common"]})
+    table.index = range(1, len(table) + 1)
+    st.dataframe(table, width="stretch", column_config={
+        "Voted alike": st.column_config.ProgressColumn("Voted alike", format="%.0f%%", min_value=0, max_value=100),
+        "Common votes": st.column_config.NumberColumn("Common votes", help="Resolutions both voted on")})
+    few_votes_note(similar["common"].to_numpy(), "These shares")
+    return like
 
 
 def render() -> None:
-    st.title("Alignment")
-    st.info("This page is being built.")
+    st.title("Voting alignment")
+    require_data(read("issues"))
+    span = read("alignment.vote_years")
+    if span is None:
+        st.info("No UN roll-call votes are recorded yet: load a votes file with `python -m stance load FILE`.")
+        st.stop()
+    st.caption("How often two countries voted the same way (yes, no or abstain) on the resolutions both voted "
+               "on. Absent and non-voting are left out. From roll-call votes only; statements do not count.")
+    body, issue, years, half, min_votes = filters_ui(read("alignment.vote_issues"), span)
+    url: dict[str, object] = {"body": body, "issue": issue, "from": years[0], "to": years[1],
+                              "half": 1 if half else None, "min_votes": min_votes}
+    vm = read("alignment.vote_matrix", body, issue, years[0], years[1])
+    if vm.votes.shape[0] == 0:
+        set_url(**url)
+        st.info("No roll-call votes match these filters.")
+        st.stop()
+    st.caption(describe_votes(vm))
+    everyone = align.countries(vm)
+    st.subheader("Agreement matrix")
+    chosen = countries_ui(vm, span)
+    url["countries"] = chosen
+    matrix_section(vm, chosen, half, min_votes)
+    url |= pair_section(vm, everyone, half, min_votes)
+    url["like"] = similar_section(vm, everyone, chosen, half, min_votes)
+    set_url(**url)
