@@ -73,7 +73,7 @@ def countries_ui(vm: align.VoteMatrix, span: tuple[int, int]) -> list[str]:
     everyone = align.countries(vm)
     if "countries" not in st.session_state and "countries" not in st.query_params:
         st.session_state["countries"] = everyone["code"].tolist()[:DEFAULT_COUNTRIES]
-    return actor_picker(everyone, key="countries", years=range(span[0], span[1] + 1))
+    return actor_picker(everyone, key="countries", years=range(span[0], span[1] + 1), label="Countries")
 
 
 def country_select(label: str, key: str, everyone: pd.DataFrame, default: str) -> str:

@@ -89,16 +89,20 @@ def require_data(issues: pd.DataFrame) -> None:
 
 # --- URL state -------------------------------------------------------------------------------
 
-def seed_from_url(key: str, parse: Callable[[str], T | None], default: T, what: str) -> None:
-    """On a session's first run, set st.session_state[key] from the URL, noting junk."""
+def seed_from_url(key: str, parse: Callable[[str], T | None], default: T, what: str,
+                  param: str | None = None) -> None:
+    """On a session's first run, set st.session_state[key] from URL parameter `param` (default:
+    the key itself), noting junk. A page whose state must not leak into other pages' widgets
+    uses its own key with the shared parameter name."""
     if key in st.session_state:
         return
-    raw = st.query_params.get(key)
+    param = param or key
+    raw = st.query_params.get(param)
     value = default
     if raw is not None:
         parsed = parse(raw)
         if parsed is None:
-            st.warning(f"Ignored `{key}={raw[:60]}` in the link: {what}.")
+            st.warning(f"Ignored `{param}={raw[:60]}` in the link: {what}.")
         else:
             value = parsed
     st.session_state[key] = value
@@ -137,7 +141,8 @@ def group_options(years: range) -> dict[str, tuple[str, str | None]]:
     return options
 
 
-def actor_picker(actors: pd.DataFrame, key: str = "actors", years: range = range(2006, 2025)) -> list[str]:
+def actor_picker(actors: pd.DataFrame, key: str = "actors", years: range = range(2006, 2025),
+                 label: str = "Actors") -> list[str]:
     """Actors by name, or a whole group at once (P5, G7, EU, the Security Council of a year).
 
     `actors` has columns code and name: the actors with data in the current view.
@@ -170,7 +175,7 @@ def actor_picker(actors: pd.DataFrame, key: str = "actors", years: range = range
         st.selectbox("Add a group", [""] + list(groups), key=group_key, on_change=apply_group,
                      format_func=lambda g: g or "Pick a group…")
     with left:
-        return st.multiselect("Actors", codes, format_func=names.get, key=key)
+        return st.multiselect(label, codes, format_func=names.get, key=key)
 
 
 def year_range_picker(first: int, last: int, key: str = "years") -> tuple[int, int]:

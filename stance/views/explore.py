@@ -31,7 +31,7 @@ from stance.queries.explore import (
     table,
     to_csv,
 )
-from stance.views.common import read, require_data, set_url, year_range_picker
+from stance.views.common import read, require_data, seed_from_url, set_url, year_range_picker
 
 T = TypeVar("T")
 STANCES = tuple(sorted(STANCE_LABELS))
@@ -53,21 +53,6 @@ class Filters(NamedTuple):
 def stance_label(value: int) -> str:
     """'+2 strongly support', '0 neutral': the scale's words next to its numbers."""
     return f"{value:+d} {STANCE_LABELS[value]}" if value else f"0 {STANCE_LABELS[0]}"
-
-
-def _seed(key: str, param: str, parse: Callable[[str], T | None], default: T, what: str) -> None:
-    """Like common.seed_from_url, for a session key that differs from its URL parameter."""
-    if key in st.session_state:
-        return
-    raw = st.query_params.get(param)
-    value = default
-    if raw is not None:
-        parsed = parse(raw)
-        if parsed is None:
-            st.warning(f"Ignored `{param}={raw[:60]}` in the link: {what}.")
-        else:
-            value = parsed
-    st.session_state[key] = value
 
 
 def _parse_stances(raw: str) -> list[int] | None:
@@ -93,11 +78,13 @@ def filters_ui(issues: pd.DataFrame) -> Filters:
     titles = dict(zip(issues["slug"], issues["title"], strict=True))
     actors = read("explore.actors_with_data")
     names = dict(zip(actors["code"], actors["name"], strict=True))
-    _seed("ex_q", "q", lambda raw: raw[:MAX_QUERY_CHARS], "", "")
-    _seed("ex_issue", "issue", lambda raw: raw if raw in titles else None, "", "no such issue")
-    _seed("ex_actors", "actors", _parse_actors(names), [], "no known actor codes")
-    _seed("ex_kind", "kind", lambda raw: raw if raw in KINDS else None, "both", "expected statements or votes")
-    _seed("ex_stance", "stance", _parse_stances, list(STANCES), "expected stance values -2..2, comma-separated")
+    seed_from_url("ex_q", lambda raw: raw[:MAX_QUERY_CHARS], "", "", param="q")
+    seed_from_url("ex_issue", lambda raw: raw if raw in titles else None, "", "no such issue", param="issue")
+    seed_from_url("ex_actors", _parse_actors(names), [], "no known actor codes", param="actors")
+    seed_from_url("ex_kind", lambda raw: raw if raw in KINDS else None, "both", "expected statements or votes",
+                  param="kind")
+    seed_from_url("ex_stance", _parse_stances, list(STANCES), "expected stance values -2..2, comma-separated",
+                  param="stance")
     st.session_state["ex_actors"] = [c for c in st.session_state["ex_actors"] if c in names]
     if st.session_state["ex_issue"] not in titles:
         st.session_state["ex_issue"] = ""
