@@ -72,3 +72,20 @@ def test_timeline_page_alone(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -
     at = page_app("timeline", sample_db, monkeypatch, issue="double-freeze", actors="CHN,USA")
     assert not at.exception
     assert [t["name"] for t in figures(at)[0]["data"]] == ["China", "United States"]
+
+
+def test_timeline_filter_change_changes_traces(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page_app("timeline", sample_db, monkeypatch, issue="dprk-sanctions", actors="CHN,USA")
+    at.multiselect(key="actors").set_value(["CHN", "RUS", "PRK"]).run()
+    assert not at.exception
+    assert [t["name"] for t in figures(at)[0]["data"]] == ["China", "Russia", "North Korea"]
+    assert at.query_params["actors"] == "CHN,RUS,PRK"
+
+
+def test_timeline_url_round_trips(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = page_app("timeline", sample_db, monkeypatch, issue="dprk-sanctions", actors="JPN,KOR", **{"from": "2016"})
+    params = {key: first.query_params[key] for key in ("issue", "actors", "from", "to")}
+    again = page_app("timeline", sample_db, monkeypatch, **params)
+    assert figures(again) == figures(first)
+    days = figures(again)[0]["data"][0]["x"]
+    assert isinstance(days, list) and days and min(days) >= "2016-01-01"
