@@ -14,6 +14,7 @@ ACTOR_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9
 MARKERS = {"statement": "circle", "vote": "diamond"}
 KIND_LABELS = {"statement": "statement", "vote": "UN vote"}
 LABEL_GAP_DAYS = 200
+MAX_EVENT_LABELS = 30
 JITTER = 0.07  # vertical offset between actors, so fifteen identical votes do not hide each other
 
 
@@ -84,17 +85,25 @@ def timeline(points: pd.DataFrame, title: str, events: pd.DataFrame | None = Non
 def _mark_events(fig: go.Figure, events: pd.DataFrame) -> None:
     """A thin vertical line per resolution; failed drafts in red, so vetoes stand out.
 
-    Labels of resolutions close in time step down the chart instead of printing over each other.
+    Labels of resolutions close in time step down the chart instead of printing over each other;
+    with more than MAX_EVENT_LABELS events only failed drafts are labelled. Shapes are set in one
+    layout update: add_vline per event copies every earlier shape, which took minutes for 336.
     """
+    label_all = len(events) <= MAX_EVENT_LABELS
+    shapes, notes = [], []
     level, previous = 0, None
-    for _, ev in events.sort_values("date").iterrows():
-        close = previous is not None and (ev["date"] - previous).days < LABEL_GAP_DAYS
+    for ev in events.sort_values("date").itertuples(index=False):
+        failed = not bool(ev.adopted)
+        colour = "#c0392b" if failed else "#999"
+        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": ev.date, "x1": ev.date, "y0": 0,
+                       "y1": 1, "line": {"width": 1, "dash": "dash" if failed else "dot", "color": colour}})
+        if not (label_all or failed):
+            continue
+        close = previous is not None and (ev.date - previous).days < LABEL_GAP_DAYS
         level = (level + 1) % 4 if close else 0
-        previous = ev["date"]
-        failed = not bool(ev["adopted"])
-        label = str(ev["id"]).replace("S/RES/", "").split(" (")[0]
-        fig.add_vline(x=ev["date"], line={"width": 1, "dash": "dash" if failed else "dot",
-                                          "color": "#c0392b" if failed else "#999"})
-        fig.add_annotation(x=ev["date"], y=1.0 - 0.1 * level, yref="paper", text=label + (" ✗" if failed else ""),
-                           showarrow=False, textangle=-90, xanchor="right", yanchor="top",
-                           font={"size": 9, "color": "#c0392b" if failed else "#777"})
+        previous = ev.date
+        label = str(ev.id).replace("S/RES/", "").split(" (")[0]
+        notes.append({"x": ev.date, "y": 1.0 - 0.1 * level, "yref": "paper", "text": label + (" ✗" if failed else ""),
+                      "showarrow": False, "textangle": -90, "xanchor": "right", "yanchor": "top",
+                      "font": {"size": 9, "color": "#c0392b" if failed else "#777"}})
+    fig.update_layout(shapes=list(fig.layout.shapes) + shapes, annotations=list(fig.layout.annotations) + notes)
