@@ -4,7 +4,8 @@ The small database (built by `tiny_db`) was worked out by hand:
 
     statements                                       votes (dprk-sanctions, polarity +1)
     CHN double-freeze 2017-03-08   +2                R1 2017-12-22: USA yes (+1), CHN abstain (0)
-    CHN double-freeze 2017-09-01   +1  } same day    R2 2022-05-26: USA yes (+1), CHN no (-1)
+    CHN double-freeze 2017-09-01   +1  } same day    R2 2022-05-26: USA yes (+1), CHN no (-1),
+                                                                    FRA absent (no point)
     CHN double-freeze 2017-09-01    0  }
     USA double-freeze 2017-05-01   -2
     USA dprk-sanctions 2016 (year) +2
@@ -13,15 +14,18 @@ The small database (built by `tiny_db`) was worked out by hand:
 from __future__ import annotations
 
 import math
+import sqlite3
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from stance.charts import heatmap
 from stance.db import open_db
 from stance.ingest.load import load_paths
-from stance.queries import compare
+from stance.queries import compare, frame
+from stance.synthetic import build_large_db
 from tests.helpers import ISSUES_CSV, VOTE_COLUMNS, statement, vote, write_rows
 from tests.pages import decode, figures, page_app
 
@@ -41,6 +45,7 @@ def tiny_db(tmp_path: Path) -> Path:
     votes = write_rows(tmp_path / "votes.csv", [
         vote(**r1, actor="USA", vote="yes"), vote(**r1, actor="CHN", vote="abstain"),
         vote(**r2, actor="USA", vote="yes"), vote(**r2, actor="CHN", vote="no"),
+        vote(**r2, actor="FRA", vote="absent"),  # an absence is no stance point: FRA has no data
     ], VOTE_COLUMNS)
     db = open_db(path)
     result = load_paths(db, [ISSUES_CSV, statements, votes])
@@ -107,13 +112,106 @@ def test_period_keys_cover_every_period() -> None:
 def test_actor_list_and_span(tiny_db: Path, tmp_path: Path) -> None:
     db = open_db(tiny_db)
     actors = compare.actors_with_points(db)
-    assert actors["code"].tolist() == ["CHN", "USA"]  # CHN: 5 points, USA: 4
+    assert actors["code"].tolist() == ["CHN", "USA"]  # CHN: 5 points, USA: 4; FRA was only absent
     assert actors["points"].tolist() == [5, 4]
+    assert actors["issues"].tolist() == [2, 2]
     assert compare.data_span(db) == ("2016-01-01", "2022-05-26")
     db.close()
     empty = open_db(tmp_path / "e.db")
     assert compare.data_span(empty) is None and compare.actors_with_points(empty).empty
     empty.close()
+
+
+# The view-based formulations these queries had before they were rewritten to read the tables
+# (for speed on a large database). The rewrites must give identical frames.
+VIEW_ACTORS = """
+    SELECT p.actor AS code, a.name, count(*) AS points, count(DISTINCT p.issue) AS issues
+    FROM stance_points p JOIN actors a ON a.code = p.actor
+    GROUP BY p.actor ORDER BY points DESC, a.name"""
+VIEW_SPAN = "SELECT min(day), max(day) FROM stance_points"
+VIEW_LATEST = """
+    WITH p AS (SELECT actor, issue, day, stance FROM stance_points WHERE {where} AND day <= ?),
+    last AS (SELECT actor, issue, max(day) AS day, min(day) AS first_day, count(*) AS total
+             FROM p GROUP BY actor, issue)
+    SELECT l.actor, a.name AS actor_name, l.issue, i.title AS issue_title, avg(p.stance) AS stance,
+           count(*) AS points, l.total, l.first_day, l.day AS last_day
+    FROM last l JOIN p ON p.actor = l.actor AND p.issue = l.issue AND p.day = l.day
+    JOIN actors a ON a.code = l.actor JOIN issues i ON i.slug = l.issue
+    GROUP BY l.actor, l.issue ORDER BY l.actor, l.issue"""
+VIEW_MEAN = """
+    SELECT p.actor, a.name AS actor_name, p.issue, i.title AS issue_title, avg(p.stance) AS stance,
+           count(*) AS points, count(*) AS total, min(p.day) AS first_day, max(p.day) AS last_day
+    FROM stance_points p JOIN actors a ON a.code = p.actor JOIN issues i ON i.slug = p.issue
+    WHERE {where} AND p.day >= ? AND p.day <= ?
+    GROUP BY p.actor, p.issue ORDER BY p.actor, p.issue"""
+VIEW_BY_PERIOD = """
+    SELECT p.actor, a.name AS actor_name, substr(p.day, 1, ?) AS period, avg(p.stance) AS stance,
+           count(*) AS points
+    FROM stance_points p JOIN actors a ON a.code = p.actor
+    WHERE p.issue = ? AND p.actor IN ({marks}) AND p.day >= ? AND p.day <= ?
+    GROUP BY p.actor, period ORDER BY p.actor, period"""
+
+
+def view_where(actors: list[str], issues: list[str], prefix: str = "") -> tuple[str, list[str]]:
+    where = f"{prefix}actor IN ({', '.join('?' * len(actors))})"
+    if issues:
+        where += f" AND {prefix}issue IN ({', '.join('?' * len(issues))})"
+    return where, [*actors, *issues]
+
+
+def add_edge_cases(path: Path) -> None:
+    """Rows the view must skip: an actor only ever absent or non-voting, and a resolution (dated
+    after everything else) on which no vote counts. Raw SQL, as the synthetic builder writes."""
+    with sqlite3.connect(path) as conn:
+        issue = conn.execute("SELECT slug FROM issues ORDER BY slug LIMIT 1").fetchone()[0]
+        conn.execute("INSERT INTO actors (code, name, kind) VALUES ('ZZA', 'Only absent', 'other')")
+        conn.execute("INSERT INTO resolutions (id, body, date, title, issue, polarity, adopted) "
+                     "VALUES ('EDGE/1', 'UNGA', '2099-01-01', NULL, ?, 1, 0)", [issue])
+        actor = conn.execute("SELECT actor FROM votes LIMIT 1").fetchone()[0]
+        conn.executemany("INSERT INTO votes (resolution, actor, vote) VALUES (?, ?, ?)",
+                         [("EDGE/1", "ZZA", "absent"), ("EDGE/1", actor, "non-voting")])
+
+
+@pytest.fixture(scope="module")
+def synthetic_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("synthetic") / "synthetic.db"
+    build_large_db(path, votes=20_000, statements=2_000, countries=40, issues=5, progress=None)
+    add_edge_cases(path)
+    return path
+
+
+@pytest.mark.parametrize("which", ["sample", "synthetic", "tiny"])
+def test_table_queries_equal_the_view_formulation(which: str, sample_db: Path, synthetic_db: Path,
+                                                  tiny_db: Path) -> None:
+    path = {"sample": sample_db, "synthetic": synthetic_db, "tiny": tiny_db}[which]
+    db = open_db(path, read_only=True)
+    view = lambda sql, params=(): frame(db, sql, params)  # noqa: E731
+    everyone = compare.actors_with_points(db)
+    assert len(everyone) > 1
+    pd.testing.assert_frame_equal(everyone, view(VIEW_ACTORS))
+    assert compare.data_span(db) == tuple(db.execute(VIEW_SPAN).fetchone())
+    issues = [r[0] for r in db.execute("SELECT slug FROM issues ORDER BY slug")]
+    actors = everyone["code"].tolist()[:8]
+    first, last = compare.data_span(db)
+    middle = f"{(int(first[:4]) + int(last[:4])) // 2}-06-30"
+    for chosen_issues in ([], issues[:3]):
+        where, params = view_where(actors, chosen_issues)
+        for as_of in (middle, last):
+            got = compare.latest_as_of(db, actors, as_of, chosen_issues)
+            assert as_of != last or not got.empty  # up to the last day, every actor has a cell
+            pd.testing.assert_frame_equal(got, view(VIEW_LATEST.format(where=where), [*params, as_of]))
+        where, params = view_where(actors, chosen_issues, "p.")
+        for window in ((first, last), (f"{middle[:4]}-01-01", f"{middle[:4]}-12-31")):
+            got = compare.mean_over(db, actors, *window, chosen_issues)
+            assert window[0] != first or not got.empty
+            pd.testing.assert_frame_equal(got, view(VIEW_MEAN.format(where=where), [*params, *window]))
+    marks = ", ".join("?" * len(actors))
+    for issue in issues:
+        for period in compare.PERIODS:
+            got = compare.by_period(db, issue, actors, period, first, last)
+            expected = view(VIEW_BY_PERIOD.format(marks=marks), [compare.PERIODS[period], issue, *actors, first, last])
+            pd.testing.assert_frame_equal(got, expected)
+    db.close()
 
 
 # --- charts ----------------------------------------------------------------------------------

@@ -13,9 +13,12 @@ from stance.charts.profile import positions_chart
 from stance.db import open_db
 from stance.ingest.load import load_paths
 from stance.model import STANCE_LABELS
-from stance.queries import profile
+from stance.queries import frame, profile
+from stance.queries.geo import LATEST_FIRST
+from stance.synthetic import build_large_db
 from tests.helpers import ISSUES_CSV, statement, vote, write_rows
 from tests.pages import figures, page_app
+from tests.test_compare import add_edge_cases
 
 ISSUE = "dprk-sanctions"
 
@@ -105,6 +108,49 @@ def test_sample_changes_match_a_plain_loop(sample_db: Path, actor: str) -> None:
     db.close()
     got = sorted(zip(changes["day"], changes["issue"], changes["from_stance"], changes["to_stance"], strict=True))
     assert got == changes_by_hand(sample_db, actor)
+
+
+# The formulations these queries had before they were rewritten for speed on a large database:
+# counts per actor by correlated subqueries, positions through the stance_points view.
+OLD_ACTORS = """
+    SELECT a.code, a.name, a.kind,
+           (SELECT count(*) FROM statements s WHERE s.actor = a.code) AS statements,
+           (SELECT count(*) FROM votes v WHERE v.actor = a.code) AS votes
+    FROM actors a
+    ORDER BY (statements + votes) = 0, a.name"""
+VIEW_POSITIONS = f"""
+    WITH ranked AS (
+        SELECT p.*, row_number() OVER (PARTITION BY p.issue ORDER BY {LATEST_FIRST}) AS rank
+        FROM stance_points p WHERE p.actor = ?)
+    SELECT r.issue, i.title, r.stance AS latest, r.date AS latest_date, r.date_precision AS latest_precision,
+           r.kind AS latest_kind, agg.mean, agg.low, agg.high, agg.points, agg.statements, agg.votes
+    FROM ranked r JOIN issues i ON i.slug = r.issue
+    JOIN (SELECT issue, avg(stance) AS mean, min(stance) AS low, max(stance) AS high, count(*) AS points,
+                 sum(kind = 'statement') AS statements, sum(kind = 'vote') AS votes
+          FROM stance_points WHERE actor = ? GROUP BY issue) agg ON agg.issue = r.issue
+    WHERE r.rank = 1 ORDER BY agg.points DESC, i.title"""
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small synthetic database, plus an actor only ever absent (ZZA) and a vote not cast."""
+    path = tmp_path_factory.mktemp("synthetic") / "synthetic.db"
+    build_large_db(path, votes=20_000, statements=2_000, countries=40, issues=5, progress=None)
+    add_edge_cases(path)
+    return path
+
+
+@pytest.mark.parametrize("which", ["sample", "synthetic"])
+def test_table_queries_equal_the_old_formulation(which: str, sample_db: Path, synthetic: Path) -> None:
+    db = open_db({"sample": sample_db, "synthetic": synthetic}[which], read_only=True)
+    everyone = profile.actors(db)
+    pd.testing.assert_frame_equal(everyone, frame(db, OLD_ACTORS))
+    with_data = everyone[everyone["statements"] + everyone["votes"] > 0]["code"].tolist()
+    assert len(with_data) > 5
+    only_absent = "ZZA" if which == "synthetic" else "FJI"  # no stance point: no positions at all
+    for actor in [*with_data, only_absent]:
+        pd.testing.assert_frame_equal(profile.positions(db, actor), frame(db, VIEW_POSITIONS, [actor, actor]))
+    db.close()
 
 
 # --- chart ----------------------------------------------------------------------------------------

@@ -12,29 +12,45 @@ import sqlite_utils
 from stance.queries import frame
 from stance.queries.geo import LATEST_FIRST
 
+# One actor's stance points straight from the tables: the rows of `stance_points WHERE actor = ?`
+# without the text, speaker and source the view joins and builds for each (tests/test_profile.py
+# checks they agree). Two `?`: the actor, twice.
+_POINTS = """
+    SELECT 'statement' AS kind, s.id AS ref, s.issue, s.date, s.date_precision, s.day, s.stance
+    FROM statements s WHERE s.actor = ?
+    UNION ALL
+    SELECT 'vote', v.resolution, r.issue, r.date, 'day', r.date,
+           CASE v.vote WHEN 'yes' THEN r.polarity WHEN 'no' THEN -r.polarity ELSE 0 END
+    FROM votes v JOIN resolutions r ON r.id = v.resolution
+    WHERE v.actor = ? AND v.vote IN ('yes', 'no', 'abstain')"""
+
 
 def actors(db: sqlite_utils.Database) -> pd.DataFrame:
-    """Every known actor with its evidence counts: those with data first, then by name."""
+    """Every known actor with its evidence counts: those with data first, then by name.
+
+    `votes` counts every roll-call row (absences too), as the "Votes cast" table does. Grouped
+    once per table: a count per actor would scan all statements for each actor (no index
+    starts with `actor`), seconds on a large database."""
     return frame(db, """
-        SELECT a.code, a.name, a.kind,
-               (SELECT count(*) FROM statements s WHERE s.actor = a.code) AS statements,
-               (SELECT count(*) FROM votes v WHERE v.actor = a.code) AS votes
-        FROM actors a
+        WITH s AS (SELECT actor, count(*) AS n FROM statements GROUP BY actor),
+             v AS (SELECT actor, count(*) AS n FROM votes GROUP BY actor)
+        SELECT a.code, a.name, a.kind, COALESCE(s.n, 0) AS statements, COALESCE(v.n, 0) AS votes
+        FROM actors a LEFT JOIN s ON s.actor = a.code LEFT JOIN v ON v.actor = a.code
         ORDER BY (statements + votes) = 0, a.name""")
 
 
 def positions(db: sqlite_utils.Database, actor: str) -> pd.DataFrame:
     """Per issue: the latest stance (and the point it rests on), the mean and range of all points."""
     return frame(db, f"""
-        WITH ranked AS (
-            SELECT p.*, row_number() OVER (PARTITION BY p.issue ORDER BY {LATEST_FIRST}) AS rank
-            FROM stance_points p WHERE p.actor = ?)
+        WITH p AS MATERIALIZED ({_POINTS}),
+        ranked AS (
+            SELECT p.*, row_number() OVER (PARTITION BY p.issue ORDER BY {LATEST_FIRST}) AS rank FROM p)
         SELECT r.issue, i.title, r.stance AS latest, r.date AS latest_date, r.date_precision AS latest_precision,
                r.kind AS latest_kind, agg.mean, agg.low, agg.high, agg.points, agg.statements, agg.votes
         FROM ranked r JOIN issues i ON i.slug = r.issue
         JOIN (SELECT issue, avg(stance) AS mean, min(stance) AS low, max(stance) AS high, count(*) AS points,
                      sum(kind = 'statement') AS statements, sum(kind = 'vote') AS votes
-              FROM stance_points WHERE actor = ? GROUP BY issue) agg ON agg.issue = r.issue
+              FROM p GROUP BY issue) agg ON agg.issue = r.issue
         WHERE r.rank = 1 ORDER BY agg.points DESC, i.title""", [actor, actor])
 
 
