@@ -57,8 +57,9 @@ def stance_points(db: sqlite_utils.Database, issue: str, actors: Sequence[str] |
     """Statements and votes on one issue as stance points, oldest first, with actor names."""
     sql = """
         SELECT p.kind, p.ref, p.actor, a.name AS actor_name, p.issue, p.date, p.date_precision,
-               p.day, p.stance, p.text, p.speaker, p.source_url, p.source_title, p.notes
+               p.day, p.stance, p.text, p.speaker, p.source_url, p.source_title, p.notes, st.coder
         FROM stance_points p JOIN actors a ON a.code = p.actor
+        LEFT JOIN statements st ON p.kind = 'statement' AND st.id = p.ref
         WHERE p.issue = ?"""
     params: list[object] = [issue]
     if actors:

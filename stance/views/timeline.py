@@ -30,7 +30,8 @@ def show_evidence(point: pd.Series) -> None:
                     f"stance {int(point['stance']):+d} ({STANCE_LABELS[int(point['stance'])]})")
         if isinstance(point["text"], str) and point["text"]:
             st.text(point["text"])  # st.text: quotes are shown as text, never as markdown or HTML
-        for label, column in (("Speaker", "speaker"), ("Notes", "notes"), ("Source", "source_title")):
+        for label, column in (("Speaker", "speaker"), ("Notes", "notes"), ("Coded by", "coder"),
+                              ("Source", "source_title")):
             if isinstance(point[column], str) and point[column]:
                 st.caption(f"{label}:")
                 st.text(point[column])
