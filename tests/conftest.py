@@ -43,3 +43,27 @@ def _clear_streamlit_cache():
     st.cache_data.clear()
     yield
     st.cache_data.clear()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's headless Chromium through Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    from stance.devserver import launch_chromium
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def sample_server(sample_db_template: Path, tmp_path_factory: pytest.TempPathFactory):
+    """`streamlit run dashboard.py` on a private copy of the sample database; yields its URL."""
+    from stance.devserver import dashboard_server
+
+    path = tmp_path_factory.mktemp("served") / "stance.db"
+    shutil.copy(sample_db_template, path)
+    with dashboard_server(path) as url:
+        yield url

@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from stance.devserver import chromium_available, dashboard_server, launch_chromium, wait_for_chart
+from stance.devserver import wait_for_chart
+from tests.browser import require_browser
 
 pytestmark = pytest.mark.browser
 
-IN_CI = os.environ.get("CI") == "true"  # in CI these tests must run: a missing browser is a failure
-if not IN_CI:
-    if not chromium_available():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-
-from playwright.sync_api import sync_playwright  # noqa: E402
+require_browser()
 
 
 @pytest.fixture(scope="module")
-def server(sample_db_template: Path):
-    with dashboard_server(sample_db_template) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
+def server(sample_server: str) -> str:
+    return sample_server
 
 
 def test_timeline_draws_each_actor_and_shows_evidence(server: str, chromium, tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -11,19 +10,15 @@ import pytest
 
 from stance import editing
 from stance.db import open_db
-from stance.devserver import chromium_available, dashboard_server, launch_chromium
+from stance.devserver import dashboard_server
 from stance.queries import explore
+from tests.browser import require_browser
 from tests.helpers import statement
 
 pytestmark = pytest.mark.browser
 
-IN_CI = os.environ.get("CI") == "true"  # in CI these tests must run: a missing browser is a failure
-if not IN_CI:
-    if not chromium_available():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+require_browser()
 
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 XSS_QUOTE = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
 XSS_SPEAKER = "<b>bold</b>"
@@ -46,14 +41,6 @@ def hostile_db(sample_db_template: Path, tmp_path_factory: pytest.TempPathFactor
 def server(hostile_db: Path):
     with dashboard_server(hostile_db) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 def open_explore(chromium, url: str):  # noqa: ANN201

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import urllib.request
@@ -11,17 +10,13 @@ from urllib.parse import urlparse
 
 import pytest
 
-from stance.devserver import chromium_available, dashboard_server, launch_chromium, wait_for_chart
+from stance.devserver import dashboard_server, wait_for_chart
+from tests.browser import require_browser
 
 pytestmark = pytest.mark.browser
 
-IN_CI = os.environ.get("CI") == "true"  # in CI these tests must run: a missing browser is a failure
-if not IN_CI:
-    if not chromium_available():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+require_browser()
 
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 from stance.charts.map import outline_codes  # noqa: E402
 
@@ -39,14 +34,6 @@ def map_db(sample_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -
 def server(map_db: Path):
     with dashboard_server(map_db) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 def states_with_data(db: Path, issue: str, as_of: str) -> set[str]:

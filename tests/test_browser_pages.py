@@ -12,17 +12,12 @@ from pathlib import Path
 import pytest
 
 from stance.db import PROJECT_DIR
-from stance.devserver import chromium_available, dashboard_server, launch_chromium
+from tests.browser import require_browser
 
 pytestmark = pytest.mark.browser
 
-IN_CI = os.environ.get("CI") == "true"
-if not IN_CI:
-    if not chromium_available():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+require_browser()
 
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 SHOTS = Path(os.environ.get("STANCE_SCREENSHOTS", PROJECT_DIR / "screenshots"))
 
@@ -39,17 +34,8 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def server(sample_db_template: Path):
-    with dashboard_server(sample_db_template) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
+def server(sample_server: str) -> str:
+    return sample_server
 
 
 @pytest.mark.parametrize("name", list(PAGES))
