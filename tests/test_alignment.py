@@ -286,3 +286,63 @@ def test_url_round_trip(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert not again.exception and not [w for w in again.warning if "Ignored" in w.value]
     assert [f["data"] for f in figures(again)] == [f["data"] for f in figures(at)]
     assert again.dataframe[0].value.equals(at.dataframe[0].value)
+
+
+# --- The page loads all years once and cuts the chosen ones in numpy: the same matrix -----------
+
+@pytest.fixture(scope="module")
+def synthetic_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from stance.synthetic import build_large_db
+
+    path = tmp_path_factory.mktemp("synthetic") / "small.db"
+    build_large_db(path, votes=20_000, statements=2_000, countries=40, issues=5)
+    return path
+
+
+def assert_same_matrix(got: align.VoteMatrix, expected: align.VoteMatrix) -> None:
+    assert got.codes == expected.codes and got.names == expected.names
+    assert np.array_equal(got.votes, expected.votes) and got.votes.dtype == expected.votes.dtype
+    assert np.array_equal(got.years, expected.years)
+
+
+@pytest.mark.parametrize("which", ["sample", "synthetic", "hand"])
+def test_select_years_equals_loading_those_years(which: str, sample_db: Path, synthetic_db: Path,
+                                                 votes_db: Path) -> None:
+    db = open_db({"sample": sample_db, "synthetic": synthetic_db, "hand": votes_db}[which], read_only=True)
+    first, last = align.vote_years(db)
+    issues = [""] + [r[0] for r in db.execute("SELECT DISTINCT issue FROM resolutions")]
+    ranges = [(None, None), (first, last), (first + 1, last - 1), (first, first), (last, last), (last + 1, last + 5),
+              (first - 5, first - 1), ((first + last) // 2, last), (None, (first + last) // 2)]
+    for body in align.BODIES:
+        for issue in issues:
+            whole = align.vote_matrix(db, body, issue)
+            for low, high in ranges:
+                assert_same_matrix(align.select_years(whole, low, high), align.vote_matrix(db, body, issue, low, high))
+    db.close()
+
+
+def test_describe_votes_counts_unanimous_rows_like_a_loop() -> None:
+    from stance.views.alignment import describe_votes
+
+    rng = np.random.default_rng(7)
+    votes = rng.choice(np.array([0, 1, 1, 1, 2, 3], dtype=np.int8), size=(300, 6))
+    votes[:40] = np.where(votes[:40] > 0, 1, 0)  # some rows unanimous among those voting
+    votes[40:45] = 0  # rows where nobody voted
+    vm = align.VoteMatrix(votes, np.full(300, 2000), tuple("ABCDEF"), tuple("ABCDEF"))
+    by_loop = sum(1 for row in votes if (row > 0).any() and (row[row > 0] == row[row > 0][0]).all())
+    assert f", {by_loop} of them unanimous" in describe_votes(vm)
+
+
+def test_changing_years_changes_the_matrix_and_the_count(synthetic_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page_app("alignment", synthetic_db, monkeypatch)
+    assert not at.exception
+    before, _ = matrix(at)
+    low, high = at.slider(key="years").value
+    at.slider(key="years").set_value((low + 3, high - 3)).run()
+    assert not at.exception
+    after, _ = matrix(at)
+    assert not np.array_equal(before, after, equal_nan=True)
+    db = open_db(synthetic_db, read_only=True)
+    expected = align.vote_matrix(db, "both", "", low + 3, high - 3)
+    db.close()
+    assert any(c.value.startswith(f"{expected.votes.shape[0]} resolutions") for c in at.caption)

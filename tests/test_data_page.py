@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from stance import editing
@@ -131,3 +132,40 @@ def test_page_ignores_junk_url_params(sample_db: Path, monkeypatch: pytest.Monke
     junk = page_app("data", sample_db, monkeypatch, issue="<script>", q="'; DROP TABLE x; --", **{"from": "x"})
     assert not junk.exception
     assert expander_counts(junk) == expander_counts(clean)
+
+
+# --- issue_summary asks the tables, not the stance_points view: the same answer -------------------
+
+VIEW_ISSUE_SUMMARY = """
+    SELECT i.slug, i.title,
+           coalesce(sum(p.kind = 'statement'), 0) AS statements,
+           coalesce(sum(p.kind = 'vote'), 0) AS votes,
+           count(DISTINCT p.actor) AS actors,
+           (SELECT count(*) FROM resolutions r WHERE r.issue = i.slug) AS resolutions,
+           min(p.day) AS first, max(p.day) AS last
+    FROM issues i LEFT JOIN stance_points p ON p.issue = i.slug
+    GROUP BY i.slug ORDER BY i.title"""
+
+
+@pytest.fixture(scope="module")
+def synthetic_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from stance.synthetic import build_large_db
+
+    path = tmp_path_factory.mktemp("synthetic") / "small.db"
+    build_large_db(path, votes=20_000, statements=2_000, countries=40, issues=5)
+    return path
+
+
+def test_issue_summary_equals_the_view_formulation_on_built_cases(built) -> None:
+    """Absent votes, an issue with nothing and a resolution without votes, against the old query."""
+    built["votes"].insert({"resolution": "S/RES/1 (2000)", "actor": "FRA", "vote": "absent"})
+    pd.testing.assert_frame_equal(quality.issue_summary(built), pd.read_sql_query(VIEW_ISSUE_SUMMARY, built.conn))
+
+
+@pytest.mark.parametrize("which", ["sample", "synthetic"])
+def test_issue_summary_equals_the_view_formulation(which: str, sample_db: Path, synthetic_db: Path) -> None:
+    db = open_db(sample_db if which == "sample" else synthetic_db, read_only=True)
+    expected = pd.read_sql_query(VIEW_ISSUE_SUMMARY, db.conn)
+    assert expected["votes"].sum() > 0 and expected["statements"].sum() > 0
+    pd.testing.assert_frame_equal(quality.issue_summary(db), expected)
+    db.close()

@@ -218,3 +218,63 @@ def test_url_round_trip(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     again = page_app("map", sample_db, monkeypatch, **params)
     assert not again.exception and not again.warning
     assert figures(again)[0]["data"] == figures(at)[0]["data"]
+
+
+# --- stance_as_of asks the tables, not the stance_points view: the same answer -------------------
+
+def view_stance_as_of(db, issue: str, as_of: str) -> pd.DataFrame:
+    """The former query: rank every point of the view (each vote's text built first)."""
+    return pd.read_sql_query("""
+        WITH ranked AS (
+            SELECT p.*, row_number() OVER (PARTITION BY p.actor
+                                           ORDER BY p.day DESC, p.kind = 'statement' DESC, p.ref DESC) AS rank,
+                   count(*) OVER (PARTITION BY p.actor) AS points
+            FROM stance_points p JOIN actors a ON a.code = p.actor
+            WHERE p.issue = ? AND p.day <= ? AND a.kind = 'state')
+        SELECT r.actor, a.name AS actor_name, r.stance, r.kind, r.date, r.date_precision, r.day, r.text, r.speaker,
+               r.notes, r.source_url, r.source_title, r.points
+        FROM ranked r JOIN actors a ON a.code = r.actor
+        WHERE r.rank = 1 ORDER BY a.name""", db.conn, params=[issue, as_of])
+
+
+@pytest.fixture(scope="module")
+def synthetic_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from stance.synthetic import build_large_db
+
+    path = tmp_path_factory.mktemp("synthetic") / "small.db"
+    build_large_db(path, votes=20_000, statements=2_000, countries=40, issues=5)
+    return path
+
+
+@pytest.mark.parametrize("which", ["sample", "synthetic"])
+def test_stance_as_of_equals_the_view_formulation(which: str, sample_db: Path, synthetic_db: Path) -> None:
+    db = open_db(sample_db if which == "sample" else synthetic_db, read_only=True)
+    days = [r[0] for r in db.execute("SELECT day FROM stance_points GROUP BY day ORDER BY day")]
+    # Every year end, plus days that hold points (ties of a statement and a vote, or of two votes).
+    year_ends = [f"{y}-12-31" for y in range(int(days[0][:4]) - 1, int(days[-1][:4]) + 1)]
+    dates = year_ends + days[:: max(len(days) // 15, 1)]
+    for issue in [r[0] for r in db.execute("SELECT slug FROM issues")]:
+        for as_of in dates:
+            pd.testing.assert_frame_equal(stance_as_of(db, issue, as_of), view_stance_as_of(db, issue, as_of),
+                                          obj=f"{issue} as of {as_of}")
+    db.close()
+
+
+def test_ties_on_one_day_go_to_the_highest_reference(small) -> None:
+    """Two statements on one day, and two votes on one day: the view's order (ref DESC) decides."""
+    small["statements"].insert_all([
+        {"id": "zz-late", "actor": "RUS", "issue": ISSUE, "date": "2013-02-02", "date_precision": "day",
+         "day": "2013-02-02", "stance": -2},
+        {"id": "aa-early", "actor": "RUS", "issue": ISSUE, "date": "2013-02-02", "date_precision": "day",
+         "day": "2013-02-02", "stance": 2}])
+    small["resolutions"].insert_all([
+        {"id": "S/RES/9101", "body": "UNSC", "date": "2014-03-03", "issue": ISSUE, "polarity": 1, "adopted": 1},
+        {"id": "S/RES/9102", "body": "UNSC", "date": "2014-03-03", "issue": ISSUE, "polarity": -1, "adopted": 1}])
+    small["votes"].insert_all([{"resolution": "S/RES/9101", "actor": "USA", "vote": "yes"},
+                               {"resolution": "S/RES/9102", "actor": "USA", "vote": "yes"}])
+    for as_of in ("2013-12-31", "2014-12-31"):
+        got = stance_as_of(small, ISSUE, as_of)
+        pd.testing.assert_frame_equal(got, view_stance_as_of(small, ISSUE, as_of))
+    latest = by_actor(stance_as_of(small, ISSUE, "2014-12-31"))
+    assert latest["RUS"] == (-2, "statement", "2013-02-02", 2)
+    assert latest["USA"] == (-1, "vote", "2014-03-03", 3)

@@ -94,6 +94,28 @@ def vote_matrix(db: sqlite_utils.Database, body: str = "both", issue: str = "", 
     return VoteMatrix(votes[:, order], years, codes, tuple(names.get(c, c) for c in codes))
 
 
+def select_years(vm: VoteMatrix, first: int | None = None, last: int | None = None) -> VoteMatrix:
+    """The matrix `vote_matrix` gives for years `first`..`last`, cut from a matrix of all years.
+
+    Rows are the resolutions of those years (in the same order); columns the countries with a
+    vote among them, most votes first, ties by code, exactly as `vote_matrix` orders them. The
+    page loads all years of a body and issue once and cuts here, so moving the years slider costs
+    milliseconds instead of another 0.7 s load of a million votes.
+    """
+    rows = np.ones(len(vm.years), dtype=bool)
+    if first is not None:
+        rows &= vm.years >= first
+    if last is not None:
+        rows &= vm.years <= last
+    votes = vm.votes[rows]
+    cast = (votes > 0).sum(axis=0)
+    kept = np.flatnonzero(cast > 0)
+    codes = np.asarray(vm.codes, dtype=object)[kept].astype(str)
+    order = kept[np.lexsort((codes, -cast[kept]))]
+    return VoteMatrix(votes[:, order], vm.years[rows], tuple(vm.codes[i] for i in order),
+                      tuple(vm.names[i] for i in order))
+
+
 def countries(vm: VoteMatrix) -> pd.DataFrame:
     """The countries in the matrix with how many votes each cast: the country pickers' list."""
     return pd.DataFrame({"code": list(vm.codes), "name": list(vm.names),

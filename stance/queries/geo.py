@@ -18,20 +18,54 @@ from stance.queries import frame
 LATEST_FIRST = "p.day DESC, p.kind = 'statement' DESC, p.ref DESC"
 
 
+COUNTED_VOTES = "v.vote IN ('yes', 'no', 'abstain')"  # the votes the stance_points view counts
+
+
 def stance_as_of(db: sqlite_utils.Database, issue: str, as_of: str) -> pd.DataFrame:
     """Each state's latest stance point on `issue` on or before `as_of` (ISO date), one row per state.
 
     Organisations (EU, UN, ...) have no outline on a world map and are left out. `points` counts
     the state's points up to that date, so a reader can tell a single vote from a long record.
+
+    The same rows as ranking the stance_points view by LATEST_FIRST, found without building a
+    text for each of the issue's votes (up to 65,000) or sorting them: per state, the count and
+    the last day of its statements and of its votes; the statement wins a tie of days; the
+    highest reference wins among points of that kind on that day. Texts and sources are then
+    looked up for the one winning point per state. 0.47 s -> about 0.05 s on the largest issue.
     """
     return frame(db, f"""
-        WITH ranked AS (
-            SELECT p.*, row_number() OVER (PARTITION BY p.actor ORDER BY {LATEST_FIRST}) AS rank,
-                   count(*) OVER (PARTITION BY p.actor) AS points
-            FROM stance_points p JOIN actors a ON a.code = p.actor
-            WHERE p.issue = ? AND p.day <= ? AND a.kind = 'state')
-        SELECT r.actor, a.name AS actor_name, r.stance, r.kind, r.date, r.date_precision, r.day, r.text, r.speaker,
-               r.notes, r.source_url, r.source_title, r.points
-        FROM ranked r JOIN actors a ON a.code = r.actor
-        WHERE r.rank = 1 ORDER BY a.name""", [issue, as_of])
-
+        WITH statement_last AS (
+            SELECT s.actor, max(s.day) AS day, count(*) AS n FROM statements s
+            WHERE s.issue = ? AND s.day <= ? GROUP BY s.actor),
+        vote_last AS (
+            SELECT v.actor, max(r.date) AS day, count(*) AS n
+            FROM resolutions r CROSS JOIN votes v ON v.resolution = r.id
+            WHERE r.issue = ? AND r.date <= ? AND {COUNTED_VOTES} GROUP BY v.actor),
+        states AS (
+            SELECT a.code AS actor, coalesce(sl.n, 0) + coalesce(vl.n, 0) AS points,
+                   CASE WHEN sl.day >= coalesce(vl.day, '') THEN 'statement' ELSE 'vote' END AS kind,
+                   CASE WHEN sl.day >= coalesce(vl.day, '') THEN sl.day ELSE vl.day END AS day
+            FROM actors a LEFT JOIN statement_last sl ON sl.actor = a.code LEFT JOIN vote_last vl ON vl.actor = a.code
+            WHERE a.kind = 'state' AND (sl.actor IS NOT NULL OR vl.actor IS NOT NULL)),
+        latest AS (
+            SELECT w.actor, 'statement' AS kind, s.date, s.date_precision, s.day, s.stance, s.quote AS text, s.speaker,
+                   s.notes, src.url AS source_url, src.title AS source_title, w.points
+            FROM states w JOIN statements s ON s.id = (
+                SELECT max(s2.id) FROM statements s2 WHERE s2.issue = ? AND s2.actor = w.actor AND s2.day = w.day)
+            LEFT JOIN sources src ON src.id = s.source_id
+            WHERE w.kind = 'statement'
+            UNION ALL
+            SELECT w.actor, 'vote', r.date, 'day', r.date,
+                   CASE v.vote WHEN 'yes' THEN r.polarity WHEN 'no' THEN -r.polarity ELSE 0 END,
+                   v.resolution || ': voted ' || v.vote
+                       || CASE r.adopted WHEN 1 THEN ' (adopted)' ELSE ' (not adopted)' END
+                       || COALESCE(' - ' || r.title, ''),
+                   NULL, NULL, src.url, src.title, w.points
+            FROM states w JOIN votes v ON v.actor = w.actor AND v.resolution = (
+                SELECT max(v2.resolution) FROM resolutions r2 CROSS JOIN votes v2 ON v2.resolution = r2.id
+                WHERE r2.issue = ? AND r2.date = w.day AND v2.actor = w.actor AND v2.vote IN ('yes', 'no', 'abstain'))
+            JOIN resolutions r ON r.id = v.resolution LEFT JOIN sources src ON src.id = r.source_id
+            WHERE w.kind = 'vote')
+        SELECT l.actor, a.name AS actor_name, l.stance, l.kind, l.date, l.date_precision, l.day, l.text, l.speaker,
+               l.notes, l.source_url, l.source_title, l.points
+        FROM latest l JOIN actors a ON a.code = l.actor ORDER BY a.name""", [issue, as_of, issue, as_of, issue, issue])

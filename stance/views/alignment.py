@@ -8,8 +8,9 @@ URL parameters: body (both | UNSC | UNGA), issue (slug; absent = all issues), fr
 half (1 = an abstention against a yes or no counts half), min_votes, countries, pair_a, pair_b, like.
 Session-state keys: the same names (years for from/to).
 
-The votes are loaded once per body / issue / years through the cached `read`; every figure after
-that is a matrix product on the loaded array, so switching countries or options costs milliseconds.
+The votes are loaded once per body / issue (all years) through the cached `read` and cut to the
+chosen years in numpy; every figure after that is a matrix product on the array, so moving the
+years, switching countries or options costs milliseconds.
 """
 
 from __future__ import annotations
@@ -88,8 +89,8 @@ def country_select(label: str, key: str, everyone: pd.DataFrame, default: str) -
 def describe_votes(vm: align.VoteMatrix) -> str:
     """How much the figures rest on: resolutions, and how many were unanimous among those voting."""
     n = vm.votes.shape[0]
-    cast = [row[row > 0] for row in vm.votes]
-    unanimous = sum(1 for row in cast if len(row) and (row == row[0]).all())
+    lowest_cast = np.where(vm.votes > 0, vm.votes, np.iinfo(vm.votes.dtype).max).min(axis=1, initial=127)
+    unanimous = int(((vm.votes > 0).any(axis=1) & (lowest_cast == vm.votes.max(axis=1, initial=0))).sum())
     return (f"{n} resolution{'s' if n != 1 else ''} with recorded votes in this view, {unanimous} of them "
             f"unanimous among those voting ({vm.years.min()}–{vm.years.max()}).")
 
@@ -177,7 +178,7 @@ def render() -> None:
     body, issue, years, half, min_votes = filters_ui(read("alignment.vote_issues"), span)
     url: dict[str, object] = {"body": body, "issue": issue, "from": years[0], "to": years[1],
                               "half": 1 if half else None, "min_votes": min_votes}
-    vm = read("alignment.vote_matrix", body, issue, years[0], years[1])
+    vm = align.select_years(read("alignment.vote_matrix", body, issue), years[0], years[1])
     if vm.votes.shape[0] == 0:
         set_url(**url)
         st.info("No roll-call votes match these filters.")
