@@ -15,6 +15,7 @@ filter change < 0.3 s.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import importlib
 import os
@@ -115,7 +116,11 @@ def _change_years(at) -> str | None:
 def _change_issue(at) -> str | None:
     """The issue picker shows titles; AppTest needs the slug itself (format_func is not inverted)."""
     w = _widget(at, "selectbox", "issue")
-    slugs = [row[0] for row in sqlite3.connect(os.environ["STANCE_DB"]).execute("SELECT slug FROM issues")]
+    # Read-only, and closed: a read-write connection's close deletes the -wal file, which used
+    # to look like a change of data and empty the page's cache mid-benchmark.
+    uri = f"{Path(os.environ['STANCE_DB']).resolve().as_uri()}?mode=ro"
+    with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+        slugs = [row[0] for row in conn.execute("SELECT slug FROM issues")]
     others = [s for s in slugs if s != w.value] if w is not None else []
     if not others:
         return None

@@ -31,8 +31,12 @@ def db_path() -> Path:
 
 
 def data_version(path: Path) -> tuple[int, int]:
-    """Changes whenever the database does: WAL writes land in the -wal file first."""
-    files = [p for p in (path, Path(f"{path}-wal")) if p.exists()]
+    """Changes whenever the database does: WAL writes land in the -wal file first.
+
+    An empty -wal file is left out: SQLite deletes and recreates it as connections come and
+    go, which says nothing about the data and would throw the whole cache away."""
+    wal = Path(f"{path}-wal")
+    files = [p for p in (path, wal) if p.exists() and (p == path or p.stat().st_size > 0)]
     return (max((p.stat().st_mtime_ns for p in files), default=0), sum(p.stat().st_size for p in files))
 
 
