@@ -118,6 +118,7 @@ def load(paths: tuple[str, ...], kind: str | None, skip_invalid: bool, rejects_p
       python -m stance load data/issues.csv my_statements.csv
       python -m stance load votes.csv --kind votes --skip-invalid --rejects bad_votes.csv
     """
+    click.echo(f"Checking {len(paths)} file(s)…", err=True)
     with _database(db_path, write=True) as db, _progress_bar() as progress:
         result = load_paths(db, paths, kind=kind, skip_invalid=skip_invalid, progress=progress)
     _report(result, rejects_path if skip_invalid else None, dry_run=False)
