@@ -38,7 +38,7 @@ def cli() -> None:
     Quick start:
       python -m stance sample              # build data/stance.db from data/
       python -m stance load my_codes.csv   # add your own statements
-      streamlit run dashboard.py           # explore
+      python -m streamlit run dashboard.py # explore
     """
 
 
@@ -52,7 +52,8 @@ def _database(db_path: str | None, write: bool = False) -> Iterator[sqlite_utils
     if write:
         _refuse_in_read_only_mode(path)
     elif not path.exists():
-        raise click.ClickException(f"{path}: no database yet. Create it with: python -m stance sample")
+        hint = "python -m stance sample" + ("" if db_path is None else f" --db {db_path}")
+        raise click.ClickException(f"{path}: no database yet. Create it with: {hint}")
     try:
         db = open_db(path, read_only=not write)
     except StanceError as exc:
@@ -68,6 +69,11 @@ def _database(db_path: str | None, write: bool = False) -> Iterator[sqlite_utils
 def _refuse_in_read_only_mode(path: Path) -> None:
     if read_only_mode():
         raise click.ClickException(f"{path}: read-only mode (STANCE_READ_ONLY is set); nothing was written")
+
+
+def _remove_database(path: Path) -> None:
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
 
 
 def _plain(exc: sqlite3.Error) -> str:
@@ -119,8 +125,12 @@ def load(paths: tuple[str, ...], kind: str | None, skip_invalid: bool, rejects_p
       python -m stance load votes.csv --kind votes --skip-invalid --rejects bad_votes.csv
     """
     click.echo(f"Checking {len(paths)} file(s)…", err=True)
+    path = resolve_db_path(db_path)
+    existed = path.exists()
     with _database(db_path, write=True) as db, _progress_bar() as progress:
         result = load_paths(db, paths, kind=kind, skip_invalid=skip_invalid, progress=progress)
+    if not result.written and not existed:
+        _remove_database(path)  # "nothing was written" should leave no new file behind either
     _report(result, rejects_path if skip_invalid else None, dry_run=False)
 
 
@@ -178,8 +188,9 @@ def _report(result: LoadResult, rejects_path: str | None, dry_run: bool) -> None
     if len(problems) > MAX_PROBLEMS_SHOWN:
         click.echo(f"... and {len(problems) - MAX_PROBLEMS_SHOWN} more problems "
                    "(load with --skip-invalid --rejects FILE to get them all in a CSV)", err=True)
+    outcome = "would load" if dry_run and not problems else "loaded" if result.written else "checked"
     for f in result.files:
-        click.echo(f.summary())
+        click.echo(f.summary(outcome))
     if result.fatal:
         raise click.ClickException("nothing was written: fix the file-level problems above")
     rejected = sum(f.rejected for f in result.files)
@@ -288,8 +299,7 @@ def sample(fresh: bool, db_path: str | None) -> None:
     path = resolve_db_path(db_path)
     _refuse_in_read_only_mode(path)
     if fresh:
-        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            leftover.unlink(missing_ok=True)
+        _remove_database(path)
     try:
         result = build_sample(path)
     except StanceError as exc:

@@ -113,3 +113,18 @@ def test_read_only_mode_refuses_writes(tmp_path: Path) -> None:
 def test_every_command_has_help_with_an_example(command: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_failed_load_into_a_new_database_leaves_no_file(tmp_path: Path) -> None:
+    bad = write_rows(tmp_path / "s.csv", [statement(), statement(actor="Narnia", quote="x")])
+    db = tmp_path / "new.db"
+    result = run("load", str(ISSUES_CSV), str(bad), "--db", str(db))
+    assert result.exit_code == 1
+    assert f"{bad} (statements): 2 read, 1 valid, 1 with problems" in result.output
+    assert not db.exists() and not Path(f"{db}-wal").exists()
+
+
+def test_validate_says_what_would_load(tmp_path: Path) -> None:
+    good = write_rows(tmp_path / "s.csv", [statement()])
+    result = run("validate", str(ISSUES_CSV), str(good), "--db", str(tmp_path / "x.db"))
+    assert f"{good} (statements): 1 read, 1 would load (1 new, 0 updated)" in result.output

@@ -68,10 +68,15 @@ class FileResult:
     def problems(self) -> list[Problem]:
         return self.fatal + [p for row in self.rejected_rows for p in row.problems]
 
-    def summary(self) -> str:
+    def summary(self, outcome: str = "loaded") -> str:
+        """One line per file. `outcome` is "loaded", "would load" (a dry run) or "checked"
+        (nothing written because of problems: only the split into valid and bad rows is known)."""
         if self.fatal:
             return f"{self.file}: not loaded"
-        return (f"{self.file} ({self.kind}): {self.read} read, {self.loaded} loaded "
+        if outcome == "checked":
+            valid = self.read - self.rejected
+            return f"{self.file} ({self.kind}): {self.read} read, {valid} valid, {self.rejected} with problems"
+        return (f"{self.file} ({self.kind}): {self.read} read, {self.loaded} {outcome} "
                 f"({self.inserted} new, {self.updated} updated), {self.unchanged} unchanged, "
                 f"{self.rejected} rejected")
 
@@ -355,7 +360,7 @@ def sync_reference_data(db: sqlite_utils.Database, reg: ActorRegistry) -> None:
 def write_rejects(path: str | Path, result: LoadResult) -> int:
     """One CSV row per rejected input row: where it was, every reason, then the row as it came."""
     rows = [(f, row) for f in result.files for row in f.rejected_rows]
-    columns = list(dict.fromkeys(c for f in result.files for c in f.columns))
+    columns = list(dict.fromkeys(c for f in result.files if f.rejected_rows for c in f.columns))
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["file", "line", "problems"] + columns)
