@@ -9,13 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import click
+import pandas as pd
 import sqlite_utils
 
 from stance import __version__, queries
 from stance.actors import registry
 from stance.db import open_db, read_only_mode, resolve_db_path
 from stance.errors import StanceError
-from stance.ingest.load import KINDS, LoadResult, load_paths, sync_reference_data, write_rejects
+from stance.ingest.load import KINDS, LoadResult, load_paths, sync_reference_data
 from stance.sample import build_sample, sample_paths
 
 PROGRESS_MIN_ROWS = 5_000
@@ -60,7 +61,7 @@ def _database(db_path: str | None, write: bool = False) -> Iterator[sqlite_utils
         raise click.ClickException(str(exc)) from None
     try:
         yield db
-    except sqlite3.OperationalError as exc:
+    except (sqlite3.DatabaseError, pd.errors.DatabaseError) as exc:  # pandas wraps what it reads
         raise click.ClickException(f"{path}: {_plain(exc)}; nothing was written") from None
     finally:
         db.close()
@@ -76,12 +77,14 @@ def _remove_database(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def _plain(exc: sqlite3.Error) -> str:
+def _plain(exc: Exception) -> str:
     text = str(exc)
     if "readonly" in text:
         return "the database file is read-only"
     if "disk is full" in text or "disk I/O" in text:
         return "the disk is full"
+    if "not a database" in text:
+        return "this file is not a SQLite database"
     if "locked" in text:
         return "the database is locked by another writer (tried for 10 s)"
     return f"SQLite error: {text}"
@@ -127,11 +130,17 @@ def load(paths: tuple[str, ...], kind: str | None, skip_invalid: bool, rejects_p
     click.echo(f"Checking {len(paths)} file(s)…", err=True)
     path = resolve_db_path(db_path)
     existed = path.exists()
+    rejects = (rejects_path or "rejects.csv") if skip_invalid else None
     with _database(db_path, write=True) as db, _progress_bar() as progress:
-        result = load_paths(db, paths, kind=kind, skip_invalid=skip_invalid, progress=progress)
+        try:
+            result = load_paths(db, paths, kind=kind, skip_invalid=skip_invalid, progress=progress,
+                                rejects=rejects)
+        except OSError as exc:
+            raise click.ClickException(f"{exc.filename or rejects}: cannot write ({exc.strerror}); "
+                                       "nothing was loaded") from None
     if not result.written and not existed:
         _remove_database(path)  # "nothing was written" should leave no new file behind either
-    _report(result, rejects_path if skip_invalid else None, dry_run=False)
+    _report(result, dry_run=False)
 
 
 @cli.command()
@@ -146,12 +155,16 @@ def validate(paths: tuple[str, ...], kind: str | None, db_path: str | None) -> N
       python -m stance validate my_statements.csv
     """
     path = resolve_db_path(db_path)
-    db = open_db(path, read_only=True) if path.exists() else open_db(":memory:")
-    try:
-        result = load_paths(db, paths, kind=kind, dry_run=True)
-    finally:
-        db.close()
-    _report(result, None, dry_run=True)
+    if path.exists():
+        with _database(db_path) as db:
+            result = load_paths(db, paths, kind=kind, dry_run=True)
+    else:
+        db = open_db(":memory:")
+        try:
+            result = load_paths(db, paths, kind=kind, dry_run=True)
+        finally:
+            db.close()
+    _report(result, dry_run=True)
 
 
 class _Bar:
@@ -181,7 +194,7 @@ def _progress_bar() -> Iterator[_Bar]:
             bar.bar.__exit__(None, None, None)
 
 
-def _report(result: LoadResult, rejects_path: str | None, dry_run: bool) -> None:
+def _report(result: LoadResult, dry_run: bool) -> None:
     problems = result.problems
     for problem in problems[:MAX_PROBLEMS_SHOWN]:
         click.echo(str(problem), err=True)
@@ -201,10 +214,8 @@ def _report(result: LoadResult, rejects_path: str | None, dry_run: bool) -> None
         raise click.ClickException(
             f"{len(problems)} problem(s) in {rejected} row(s); nothing was written. "
             "Fix them, or pass --skip-invalid to load the good rows")
-    if rejected:
-        target = rejects_path or "rejects.csv"
-        write_rejects(target, result)
-        click.echo(f"{rejected} rejected row(s) written to {target}")
+    if rejected and result.rejects_path:
+        click.echo(f"{rejected} rejected row(s) written to {result.rejects_path}")
 
 
 @cli.command()
@@ -304,7 +315,7 @@ def sample(fresh: bool, db_path: str | None) -> None:
         result = build_sample(path)
     except StanceError as exc:
         raise click.ClickException(str(exc)) from None
-    _report(result, None, dry_run=False)
+    _report(result, dry_run=False)
     click.echo(f"{path}: sample loaded from {', '.join(p.name for p in sample_paths())}")
 
 

@@ -7,6 +7,7 @@ file and line.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 
@@ -78,7 +79,7 @@ def parse_stance(value: str, field: str = "stance") -> int:
     except ValueError:
         labels = ", ".join(STANCE_LABELS.values())
         raise FieldError(field, f"{value!r} is neither -2..2 nor one of: {labels}") from None
-    if number != int(number) or not -2 <= number <= 2:
+    if not math.isfinite(number) or number != int(number) or not -2 <= number <= 2:
         raise FieldError(field, f"{value!r} is out of range (whole numbers -2..2)")
     return int(number)
 
@@ -118,7 +119,7 @@ def parse_confidence(value: str, field: str = "confidence") -> float | None:
         number = float(text)
     except ValueError:
         raise FieldError(field, f"{value!r} is not a number between 0 and 1") from None
-    if not 0 <= number <= 1:
+    if not math.isfinite(number) or not 0 <= number <= 1:
         raise FieldError(field, f"{value!r} is outside 0..1")
     return number
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import textwrap
 
 import pandas as pd
@@ -19,22 +20,23 @@ JITTER = 0.07  # vertical offset between actors, so fifteen identical votes do n
 
 
 def _wrap(text: object, width: int = 70, max_lines: int = 6) -> str:
+    """Escaped, then wrapped: plotly reads hover text as HTML, and a quote is text."""
     if not isinstance(text, str) or not text:
         return ""
     lines = textwrap.wrap(text, width)
     if len(lines) > max_lines:
         lines = lines[:max_lines] + ["…"]
-    return "<br>".join(lines)
+    return "<br>".join(html.escape(line) for line in lines)
 
 
 def _hover_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The columns the hover box shows, in the order customdata indexes them."""
     return pd.DataFrame({
-        "actor": df["actor_name"],
+        "actor": df["actor_name"].map(html.escape),
         "date": df["date"],
         "kind": df["kind"].map(KIND_LABELS),
         "stance": df["stance"].map(lambda v: f"{v:+d} {STANCE_LABELS[int(v)]}"),
-        "speaker": df["speaker"].fillna("").map(lambda s: f"<br><i>{s}</i>" if s else ""),
+        "speaker": df["speaker"].fillna("").map(lambda s: f"<br><i>{html.escape(s)}</i>" if s else ""),
         "text": df["text"].map(_wrap),
         "source": df["source_title"].fillna(df["source_url"]).fillna("").map(lambda s: _wrap(s, 70, 2)),
     })
@@ -60,7 +62,7 @@ def timeline(points: pd.DataFrame, title: str, events: pd.DataFrame | None = Non
             continue
         colour = ACTOR_COLOURS[i % len(ACTOR_COLOURS)]
         fig.add_trace(go.Scatter(
-            x=df["day"], y=df["stance"] + offsets[code], name=df["actor_name"].iloc[0],
+            x=df["day"], y=df["stance"] + offsets[code], name=html.escape(df["actor_name"].iloc[0]),
             mode="lines+markers", line={"shape": "hv", "width": 1.2, "color": colour, "dash": "dot"},
             marker={"symbol": df["kind"].map(MARKERS).tolist(), "size": 11, "color": colour,
                     "line": {"width": 1, "color": "white"}},
@@ -69,7 +71,7 @@ def timeline(points: pd.DataFrame, title: str, events: pd.DataFrame | None = Non
     if events is not None and not events.empty:
         _mark_events(fig, events)
     fig.update_layout(
-        title={"text": f"{title}<br><sup>● statement   ◆ UN vote (a yes counts as support)   "
+        title={"text": f"{html.escape(title)}<br><sup>● statement   ◆ UN vote (a yes counts as support)   "
                        "· points of different actors are spread slightly apart</sup>"},
         yaxis={"title": "Stance", "tickvals": list(STANCE_LABELS),
                "ticktext": [label.capitalize() for label in STANCE_LABELS.values()],

@@ -85,6 +85,7 @@ class FileResult:
 class LoadResult:
     files: list[FileResult]
     written: bool = False
+    rejects_path: Path | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -130,8 +131,6 @@ def plan_file(path: Path, kind: str | None, ctx: Context) -> FileResult:
         return result
     result.read = len(table.rows)
     _validate_rows(table, fmt, ctx, result)
-    if result.kind == "issues":
-        ctx.issues.update(r.slug for r in result.records)
     return result
 
 
@@ -140,32 +139,39 @@ def _is_jsonl(path: Path) -> bool:
 
 
 def _validate_rows(table: Table, fmt: ModuleType, ctx: Context, result: FileResult) -> None:
-    first_line: dict[Any, int] = {}
-    resolutions: dict[str, tuple[Any, int]] = {}
+    """Parse each row; a record already seen in this load (this file or an earlier one) is a
+    duplicate, and every vote of one resolution must describe that resolution the same way."""
     for row in table.rows:
         record = None if row.problems else fmt.parse_row(table.file, row, ctx)
         if record is not None:
-            if record.key in first_line:
-                row.problems.append(Problem(table.file, row.line, "-",
-                                            f"duplicate of line {first_line[record.key]}"))
+            first = ctx.seen.get((fmt.KIND, record.key))
+            if first is not None:
+                row.problems.append(Problem(table.file, row.line, "-", f"duplicate of {_where(first, table.file)}"))
             elif fmt is votes:
-                _check_same_resolution(table.file, row, record, resolutions)
+                _check_same_resolution(table.file, row, record, ctx.resolutions)
         if row.problems or record is None:
             result.rejected_rows.append(row)
             continue
-        first_line[record.key] = row.line
+        ctx.seen[(fmt.KIND, record.key)] = (table.file, row.line)
+        if fmt is issues:
+            ctx.issues.add(record.slug)  # a later row may name it as its parent
         result.records.append(record)
 
 
-def _check_same_resolution(file: str, row: Row, vote: votes.Vote, seen: dict[str, tuple[Any, int]]) -> None:
+def _where(first: tuple[str, int], current_file: str) -> str:
+    file, line = first
+    return f"line {line}" if file == current_file else f"{file}:{line}"
+
+
+def _check_same_resolution(file: str, row: Row, vote: votes.Vote,
+                           seen: dict[str, tuple[Any, str, int]]) -> None:
     """Every row of one resolution must agree on its date, body, issue, polarity and outcome."""
-    known = seen.setdefault(vote.resolution.id, (vote.resolution, row.line))
-    first, line = known
+    first, first_file, line = seen.setdefault(vote.resolution.id, (vote.resolution, file, row.line))
     for name in ("body", "date", "title", "issue", "polarity", "adopted", "source"):
         if getattr(first, name) != getattr(vote.resolution, name):
             shown = "source_url" if name == "source" else name
-            row.problems.append(Problem(file, row.line, shown,
-                                        f"differs from line {line} for the same resolution {first.id}"))
+            row.problems.append(Problem(file, row.line, shown, f"differs from {_where((first_file, line), file)} "
+                                                               f"for the same resolution {first.id}"))
 
 
 @contextlib.contextmanager
@@ -183,15 +189,18 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 def load_paths(db: sqlite_utils.Database, paths: Iterable[str | Path], kind: str | None = None,
                skip_invalid: bool = False, dry_run: bool = False, progress: Progress | None = None,
-               reg: ActorRegistry | None = None) -> LoadResult:
-    """Validate every file, then write them all in one transaction (unless dry_run or any error)."""
+               reg: ActorRegistry | None = None, rejects: str | Path | None = None) -> LoadResult:
+    """Validate every file, then write them all in one transaction (unless dry_run or any error).
+
+    With skip_invalid and `rejects`, the rejects CSV is written before the transaction starts:
+    if it cannot be written, nothing is loaded, so no rejected row goes unrecorded."""
     with _cyclic_gc_paused():
-        return _load_paths(db, paths, kind, skip_invalid, dry_run, progress, reg)
+        return _load_paths(db, paths, kind, skip_invalid, dry_run, progress, reg, rejects)
 
 
 def _load_paths(db: sqlite_utils.Database, paths: Iterable[str | Path], kind: str | None,
                 skip_invalid: bool, dry_run: bool, progress: Progress | None,
-                reg: ActorRegistry | None) -> LoadResult:
+                reg: ActorRegistry | None, rejects: str | Path | None) -> LoadResult:
     reg = reg or registry()
     ctx = Context(reg, _existing_issues(db))
     ordered = sorted((Path(p) for p in paths), key=lambda p: _kind_rank(p, kind))
@@ -202,6 +211,9 @@ def _load_paths(db: sqlite_utils.Database, paths: Iterable[str | Path], kind: st
         _classify(db, f)
     if dry_run:
         return result
+    if rejects is not None and any(f.rejected_rows for f in result.files):
+        write_rejects(rejects, result)
+        result.rejects_path = Path(rejects)
     if progress:
         progress.start(sum(len(f.records) for f in result.files))
     with db.atomic():
@@ -243,7 +255,8 @@ def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
 
 _EXISTING_SQL = {
     "issues": "SELECT slug, title, description, plus_2, minus_2, parent FROM issues WHERE slug IN ({})",
-    "statements": "SELECT id, coder, confidence, notes FROM statements WHERE id IN ({})",
+    "statements": "SELECT s.id, s.coder, s.confidence, s.notes, src.title, src.outlet FROM statements s "
+                  "LEFT JOIN sources src ON src.id = s.source_id WHERE s.id IN ({})",
 }
 
 
@@ -328,8 +341,12 @@ def _write_sources(db: sqlite_utils.Database, f: FileResult) -> None:
     else:
         sources = {r.resolution.source.id: r.resolution.source for r in f.records}
         resolutions = {r.resolution.id: r.resolution.record() for r in f.records}
-    if sources:
-        db["sources"].upsert_all([s.record() for s in sources.values()], pk="id")
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for source in sources.values():
+        record = source.record()
+        by_columns.setdefault(tuple(record), []).append(record)
+    for records in by_columns.values():  # one upsert per column set: absent columns stay as stored
+        db["sources"].upsert_all(records, pk="id")
     if f.kind == "votes" and resolutions:
         db["resolutions"].upsert_all(list(resolutions.values()), pk="id")
 

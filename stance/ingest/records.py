@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import urlparse
@@ -18,10 +18,13 @@ T = TypeVar("T")
 
 @dataclass
 class Context:
-    """What a row parser needs to know beyond the row: names and issues that exist."""
+    """What a row parser needs to know beyond the row: names and issues that exist, and, across
+    every file of one load, where each record and resolution was first seen (file, line)."""
 
     registry: ActorRegistry
     issues: set[str]
+    seen: dict[tuple[str, Any], tuple[str, int]] = field(default_factory=dict)
+    resolutions: dict[str, tuple[Any, str, int]] = field(default_factory=dict)
 
 
 class RowChecker:
@@ -97,8 +100,11 @@ class Source:
         return _url_id(self.url)
 
     def record(self) -> dict[str, Any]:
-        return {"id": self.id, "url": self.url, "title": self.title, "outlet": self.outlet,
-                "kind": source_kind(self.url)}
+        """Title and outlet only when known: a votes file citing a press release by URL alone
+        must not blank the title a statements file gave the same page."""
+        out = {"id": self.id, "url": self.url, "kind": source_kind(self.url)}
+        out.update({k: v for k, v in (("title", self.title), ("outlet", self.outlet)) if v is not None})
+        return out
 
 
 def missing_columns(columns: list[str], required: tuple[str, ...]) -> list[str]:

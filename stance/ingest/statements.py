@@ -49,8 +49,10 @@ class Statement:
                 self.coder, self.confidence, self.notes, import_id, self.line)
 
     def comparable(self) -> tuple:
-        """The stored columns outside the id; a difference there is an update, not a new row."""
-        return (self.coder, self.confidence, self.notes)
+        """The stored values outside the id (a corrected source title or outlet included):
+        a difference there is an update, not a new row."""
+        return (self.coder, self.confidence, self.notes,
+                self.source.title if self.source else None, self.source.outlet if self.source else None)
 
 
 def parse_row(file: str, row: Row, ctx: Context) -> Statement | None:

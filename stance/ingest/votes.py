@@ -12,7 +12,7 @@ from stance.model import BODIES, parse_bool, parse_date, parse_polarity, parse_u
 
 KIND = "votes"
 REQUIRED = ("resolution", "body", "date", "issue", "polarity", "adopted", "actor", "vote")
-OPTIONAL = ("title", "source_url", "source_title")
+OPTIONAL = ("title", "source_url", "source_title", "outlet")
 COLUMNS = REQUIRED + OPTIONAL
 TABLE = "votes"
 TABLE_COLUMNS = ("resolution", "actor", "vote", "import_id", "line")
@@ -90,6 +90,6 @@ def parse_row(file: str, row: Row, ctx: Context) -> Vote | None:
     url = c.check("source_url", parse_url)
     if not c.ok:
         return None
-    source = Source(url or undocs_url(symbol), c.text("source_title") or symbol, "United Nations")
+    source = Source(url or undocs_url(symbol), c.text("source_title") or None, c.text("outlet") or None)
     resolution = Resolution(symbol, body, day, c.text("title") or None, issue, polarity, adopted, source)
     return Vote(resolution, actor, vote, row.line)

@@ -21,7 +21,7 @@ import streamlit as st
 
 from stance.charts import alignment as charts
 from stance.queries import alignment as align
-from stance.views.common import actor_picker, read, require_data, seed_from_url, set_url, year_range_picker
+from stance.views.common import actor_picker, digits, read, require_data, seed_from_url, set_url, year_range_picker
 
 BODIES = {"both": "Both", "UNSC": "Security Council", "UNGA": "General Assembly"}
 DEFAULT_COUNTRIES = 15
@@ -31,7 +31,8 @@ DEFAULT_PAIR = ("CHN", "USA")
 
 
 def _parse_min_votes(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 100_000 else None
+    value = digits(raw)
+    return value if value is not None and 1 <= value <= 100_000 else None
 
 
 def _parse_flag(raw: str) -> bool | None:

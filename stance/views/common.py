@@ -11,6 +11,7 @@ URL values are checked before use: an unknown or malformed one is ignored with a
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -91,6 +92,22 @@ def require_data(issues: pd.DataFrame) -> None:
     st.stop()
 
 
+def md_escape(text: str) -> str:
+    """Backslash-escape markdown (and Streamlit's :directives:) so user text in a notice stays text."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$:&])", r"\\\1", text)
+
+
+def shown(raw: str, limit: int = 60) -> str:
+    """A value from the URL, cut short and escaped, for a notice: never a code span, since
+    markdown escapes do not work inside one and a backtick in the value would close it."""
+    return f"“{md_escape(raw[:limit])}”"
+
+
+def digits(raw: str) -> int | None:
+    """An ASCII whole number, or None: str.isdigit() accepts '²', which int() refuses."""
+    return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
 # --- URL state -------------------------------------------------------------------------------
 
 def seed_from_url(key: str, parse: Callable[[str], T | None], default: T, what: str,
@@ -106,7 +123,7 @@ def seed_from_url(key: str, parse: Callable[[str], T | None], default: T, what: 
     if raw is not None:
         parsed = parse(raw)
         if parsed is None:
-            st.warning(f"Ignored `{param}={raw[:60]}` in the link: {what}.")
+            st.warning(f"Ignored {md_escape(param)}={shown(raw)} in the link: {what}.")
         else:
             value = parsed
     st.session_state[key] = value
@@ -159,7 +176,7 @@ def actor_picker(actors: pd.DataFrame, key: str = "actors", years: range = range
         known = [c for c in wanted if c in names]
         unknown = [c for c in wanted if c not in names]
         if unknown:
-            st.warning(f"No data here for {', '.join(f'`{c[:20]}`' for c in unknown[:5])}; left out.")
+            st.warning(f"No data here for {', '.join(shown(c, 20) for c in unknown[:5])}; left out.")
         return known or None
 
     seed_from_url(key, parse, codes[:DEFAULT_ACTORS], "no known actor codes")
@@ -185,7 +202,8 @@ def actor_picker(actors: pd.DataFrame, key: str = "actors", years: range = range
 def year_range_picker(first: int, last: int, key: str = "years") -> tuple[int, int]:
     """A year range; URL parameters `from` and `to`."""
     def parse_year(raw: str) -> int | None:
-        return int(raw) if raw.isdigit() and first <= int(raw) <= last else None
+        year = digits(raw)
+        return year if year is not None and first <= year <= last else None
 
     if key not in st.session_state:
         start = parse_year(st.query_params.get("from", str(first)))

@@ -15,7 +15,7 @@ import streamlit as st
 from stance.charts import KIND_LABELS
 from stance.charts import map as map_chart
 from stance.model import STANCE_LABELS
-from stance.views.common import issue_picker, read, require_data, seed_from_url, set_url
+from stance.views.common import digits, issue_picker, read, require_data, seed_from_url, set_url
 
 
 def as_of_day(year: int, today: dt.date | None = None) -> str:
@@ -26,7 +26,7 @@ def as_of_day(year: int, today: dt.date | None = None) -> str:
 
 def year_picker(first: int, last: int, key: str = "year") -> int:
     """A year slider over the issue's span; URL parameter `year`; out-of-range values fall back to the last year."""
-    seed_from_url(key, lambda raw: int(raw) if raw.isdigit() and first <= int(raw) <= last else None, last,
+    seed_from_url(key, lambda raw: year if (year := digits(raw)) is not None and first <= year <= last else None, last,
                   f"the year must lie within {first}-{last}")
     value = st.session_state[key]
     if not isinstance(value, int) or not first <= value <= last:  # e.g. after switching to a shorter issue

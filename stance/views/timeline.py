@@ -10,7 +10,7 @@ import streamlit as st
 
 from stance import charts
 from stance.model import STANCE_LABELS
-from stance.views.common import actor_picker, issue_picker, read, require_data, set_url, year_range_picker
+from stance.views.common import actor_picker, issue_picker, md_escape, read, require_data, set_url, year_range_picker
 
 
 def evidence_frame(points: pd.DataFrame) -> pd.DataFrame:
@@ -62,7 +62,8 @@ def render() -> None:
     issue = issue_picker(issues)
     meta = issues.set_index("slug").loc[issue]
     if isinstance(meta["description"], str):
-        st.caption(f"{meta['description']}  \n**+2:** {meta['plus_2']} · **-2:** {meta['minus_2']}")
+        st.caption(f"{md_escape(meta['description'])}  \n**+2:** {md_escape(str(meta['plus_2']))} · "
+                   f"**-2:** {md_escape(str(meta['minus_2']))}")
     actors = read("actors_on_issue", issue)
     if actors.empty:
         st.info("Nothing recorded on this issue yet.")
