@@ -3,7 +3,12 @@
 The form goes through the CLI loader's own validation (`stance.ingest.statements.parse_row`),
 so a statement typed into the dashboard obeys exactly the rules of one loaded from a CSV.
 Every write happens in one transaction together with its audit row: the trail cannot miss a
-change, and a failed write leaves neither.
+change, and a failed write leaves neither. The transaction takes the write lock first and then
+checks that the statement is (or is not yet) there, so another connection's edit or delete
+cannot slip in between the check and the write.
+
+Each public function is two steps: `prepare_*` (validation, read only) and `commit_*` (checks and
+write under the lock). They are public so a test can run another connection's write in between.
 
 A statement's id is a hash of what identifies it (actor, issue, date, stance, quote, speaker,
 source link). Editing one of those makes a new id: the old row is replaced by the new one in
@@ -15,7 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pandas as pd
 import sqlite_utils
@@ -28,6 +34,7 @@ from stance.ingest.records import Context
 from stance.ingest.statements import COLUMNS, TABLE_COLUMNS, Statement, parse_row
 
 FORM = "form"
+T = TypeVar("T")
 IDENTITY = ("actor", "issue", "date", "stance", "quote", "speaker", "source_url")
 
 
@@ -104,25 +111,59 @@ def _audit(db: sqlite_utils.Database, who: str, action: str, statement_id: str,
                 None if after is None else json.dumps(after, ensure_ascii=False), reason or None])
 
 
-def _run(db: sqlite_utils.Database, work: Any) -> None:
-    """One transaction; a read-only file surfaces as a StanceError, not a raw sqlite error."""
-    try:
+def _locked(db: sqlite_utils.Database, work: Callable[[], T]) -> T:
+    """Run `work` in one transaction that holds the write lock from its start (BEGIN IMMEDIATE), so
+    the checks inside `work` still hold when it writes; inside a caller's transaction, a savepoint."""
+    if db.conn.in_transaction:
         with db.atomic():
-            work()
+            return work()
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        result = work()
+        db.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.rollback()
+        raise
+    return result
+
+
+def _run(db: sqlite_utils.Database, work: Callable[[], T]) -> T:
+    """`_locked`, with sqlite's errors said in the form's terms: a read-only file is a ReadOnlyError,
+    a constraint the checks did not foresee (an actor or issue removed meanwhile) a ValidationError."""
+    try:
+        return _locked(db, work)
+    except sqlite3.IntegrityError as exc:
+        raise _problem("-", f"the database refused the change ({exc}); reload the page and try again") from None
     except sqlite3.OperationalError as exc:
         if "readonly" in str(exc) or "read-only" in str(exc):
             raise ReadOnlyError(f"the database is read-only ({exc})") from None
         raise
 
 
+def _gone(statement_id: str) -> StanceError:
+    return StanceError(f"statement {statement_id} was changed or deleted by someone else meanwhile; nothing was "
+                       "written. Reload it and try again.")
+
+
 def add_statement(db: sqlite_utils.Database, values: dict[str, Any], who: str) -> str:
     """Validate and write one new statement with its source and an 'add' audit row; returns its id."""
+    return commit_add(db, prepare_add(db, values, who), who)
+
+
+def prepare_add(db: sqlite_utils.Database, values: dict[str, Any], who: str) -> Statement:
+    """Step 1 of an add: the loader's checks, nothing written."""
     _refuse_read_only(db)
-    statement = validate(db, values, who)
-    if snapshot(db, statement.id) is not None:
-        raise _problem("-", f"this statement is already recorded (id {statement.id}); edit that one instead")
+    return validate(db, values, who)
+
+
+def commit_add(db: sqlite_utils.Database, statement: Statement, who: str) -> str:
+    """Step 2 of an add: refuse a duplicate and write, both under the write lock."""
+    _refuse_read_only(db)
 
     def work() -> None:
+        if snapshot(db, statement.id) is not None:
+            raise _problem("-", f"this statement is already recorded (id {statement.id}); edit that one instead")
         _write(db, statement)
         _audit(db, who, "add", statement.id, None, snapshot(db, statement.id), None)
 
@@ -140,20 +181,47 @@ def _existing(db: sqlite_utils.Database, statement_id: str) -> dict[str, Any]:
 def edit_statement(db: sqlite_utils.Database, statement_id: str, values: dict[str, Any], who: str,
                    reason: str | None = None) -> str:
     """Change one statement; returns its id, which is new if an identity field changed."""
-    _refuse_read_only(db)
-    before = _existing(db, statement_id)
-    statement = validate(db, values, who)
+    return commit_edit(db, statement_id, prepare_edit(db, statement_id, values, who), who, reason)
+
+
+def _changed(before: dict[str, Any], statement: Statement) -> list[str]:
     after = _as_record(statement)
     changed = [c for c in COLUMNS if _same(before[c]) != _same(after[c])]
     if not changed:
         raise _problem("-", "nothing changed")
-    if statement.id == statement_id:
-        _run(db, lambda: _update_in_place(db, statement, before, who, reason))
-        return statement_id
-    if snapshot(db, statement.id) is not None:
-        raise _problem("-", f"an identical statement already exists (id {statement.id})")
-    _run(db, lambda: _replace(db, statement, before, who, reason, changed))
-    return statement.id
+    return changed
+
+
+def prepare_edit(db: sqlite_utils.Database, statement_id: str, values: dict[str, Any], who: str) -> Statement:
+    """Step 1 of an edit: the statement exists, the new values pass the loader's checks and differ.
+    Nothing is written, and `commit_edit` checks all of it again under the lock."""
+    _refuse_read_only(db)
+    before = _existing(db, statement_id)
+    statement = validate(db, values, who)
+    _changed(before, statement)
+    return statement
+
+
+def commit_edit(db: sqlite_utils.Database, statement_id: str, statement: Statement, who: str,
+                reason: str | None = None) -> str:
+    """Step 2 of an edit: under the write lock, the statement must still be there (else a StanceError
+    and no audit row), the change must still be one, and a new id must not be taken."""
+    _refuse_read_only(db)
+
+    def work() -> str:
+        before = snapshot(db, statement_id)
+        if before is None:
+            raise _gone(statement_id)
+        changed = _changed(before, statement)
+        if statement.id == statement_id:
+            _update_in_place(db, statement, before, who, reason)
+        elif snapshot(db, statement.id) is not None:
+            raise _problem("-", f"an identical statement already exists (id {statement.id})")
+        else:
+            _replace(db, statement, before, who, reason, changed)
+        return statement.id
+
+    return _run(db, work)
 
 
 def _same(value: Any) -> Any:
@@ -168,8 +236,10 @@ def _update_in_place(db: sqlite_utils.Database, statement: Statement, before: di
     """Only non-identity fields changed (coder, confidence, notes, source title/outlet)."""
     if statement.source:
         db["sources"].upsert(statement.source.record(), pk="id")
-    db.execute("UPDATE statements SET coder = ?, confidence = ?, notes = ? WHERE id = ?",
-               [statement.coder, statement.confidence, statement.notes, statement.id])
+    cursor = db.execute("UPDATE statements SET coder = ?, confidence = ?, notes = ? WHERE id = ?",
+                        [statement.coder, statement.confidence, statement.notes, statement.id])
+    if cursor.rowcount != 1:
+        raise _gone(statement.id)
     _audit(db, who, "edit", statement.id, before, snapshot(db, statement.id), reason)
 
 
@@ -177,7 +247,8 @@ def _replace(db: sqlite_utils.Database, statement: Statement, before: dict[str, 
              reason: str | None, changed: list[str]) -> None:
     """An identity field changed: the old row goes, the new one comes, both ids are audited."""
     old_id = before["id"]
-    db.execute("DELETE FROM statements WHERE id = ?", [old_id])
+    if db.execute("DELETE FROM statements WHERE id = ?", [old_id]).rowcount != 1:
+        raise _gone(old_id)
     _write(db, statement)
     after = snapshot(db, statement.id)
     fields = ", ".join(c for c in changed if c in IDENTITY)
@@ -196,10 +267,11 @@ def delete_statement(db: sqlite_utils.Database, statement_id: str, who: str, rea
         problems.append(Problem(FORM, 0, "reason", "missing (say why the statement is deleted)"))
     if problems:
         raise ValidationError(problems)
-    before = _existing(db, statement_id)
 
     def work() -> None:
-        db.execute("DELETE FROM statements WHERE id = ?", [statement_id])
+        before = _existing(db, statement_id)
+        if db.execute("DELETE FROM statements WHERE id = ?", [statement_id]).rowcount != 1:
+            raise _gone(statement_id)
         _audit(db, who, "delete", statement_id, before, None, reason.strip())
 
     _run(db, work)

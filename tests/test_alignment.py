@@ -27,6 +27,7 @@ from stance.charts import alignment as charts
 from stance.db import open_db
 from stance.ingest.load import load_paths
 from stance.queries import alignment as align
+from stance.views.common import md_escape, shown
 from tests.helpers import ISSUES_CSV, VOTE_COLUMNS, vote, write_rows
 from tests.pages import decode, figures, page_app
 
@@ -249,8 +250,10 @@ def test_page_ignores_a_malformed_url(sample_db: Path, monkeypatch: pytest.Monke
                   **{"from": "1800"})
     assert not at.exception
     notices = " ".join(w.value for w in at.warning)
-    for key in ("body=UNHRC", "issue=<script>", "half=perhaps", "min_votes=-1", "pair_b=XX", "date range"):
-        assert key in notices
+    for param, value in (("body", "UNHRC"), ("issue", "<script>"), ("half", "perhaps"), ("min_votes", "-1"),
+                         ("pair_b", "XX")):
+        assert f"Ignored {md_escape(param)}={shown(value)}" in notices
+    assert "date range" in notices
     assert len(figures(at)) == 2
 
 

@@ -26,6 +26,7 @@ from stance.db import open_db
 from stance.ingest.load import load_paths
 from stance.queries import compare, frame
 from stance.synthetic import build_large_db
+from stance.views.common import md_escape, shown
 from tests.helpers import ISSUES_CSV, VOTE_COLUMNS, statement, vote, write_rows
 from tests.pages import decode, figures, page_app
 
@@ -290,8 +291,9 @@ def test_page_ignores_a_malformed_url(sample_db: Path, monkeypatch: pytest.Monke
                   issues="nope", period="fortnight", **{"from": "abc", "to": "99999"})
     assert not at.exception
     notices = " ".join(w.value for w in at.warning)
-    for key in ("mode=sideways", "asof=2017-02-30", "issues=nope", "period=fortnight", "date range"):
-        assert key in notices
+    for param, value in (("mode", "sideways"), ("asof", "2017-02-30"), ("issues", "nope"), ("period", "fortnight")):
+        assert f"Ignored {md_escape(param)}={shown(value)}" in notices
+    assert "date range" in notices
     assert len(figures(at)) == 2  # the defaults still draw
 
 

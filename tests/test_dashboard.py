@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from stance.db import PROJECT_DIR
+from stance.views.common import shown
 from tests.pages import decode, figures, page_app
 
 APP = str(PROJECT_DIR / "dashboard.py")
@@ -55,7 +56,7 @@ def test_unknown_url_values_give_a_notice(sample_db: Path, monkeypatch: pytest.M
     at = app(sample_db, monkeypatch, issue="no-such-issue", actors="XXX,CHN")
     assert not at.exception
     notices = " ".join(w.value for w in at.warning)
-    assert "Ignored `issue=no-such-issue`" in notices and "`XXX`" in notices
+    assert f"Ignored issue={shown('no-such-issue')}" in notices and shown("XXX", 20) in notices
     assert [t["name"] for t in figures(at)[0]["data"]] == ["China"]
 
 

@@ -58,6 +58,18 @@ def test_group_members_without_data(built) -> None:
     assert "P5" in p5["groups"].iloc[0].split(",")
 
 
+def test_a_member_whose_only_vote_is_absent_has_no_data(fresh_db, tmp_path: Path) -> None:
+    """An absence is no stance point (the stance_points view skips it), so the member still has no data."""
+    result = load_paths(fresh_db, [ISSUES_CSV, write_rows(tmp_path / "v.csv", [
+        vote(actor="FRA", vote="absent"), vote(actor="GBR", vote="abstain")])])
+    assert result.written, result.problems
+    with_points = {a for (a,) in fresh_db.execute("SELECT DISTINCT actor FROM stance_points")}
+    assert with_points == {"GBR"}
+    found = set(quality.group_actors_without_data(fresh_db)["code"])
+    assert "FRA" in found and "GBR" not in found
+    assert found == {m.actor for m in registry().groups} - with_points
+
+
 def test_counts_imports_and_issue_summary(built) -> None:
     counts = quality.table_counts(built).set_index("table")["rows"]
     for name in quality.TABLES:

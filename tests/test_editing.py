@@ -285,3 +285,61 @@ def test_edit_page_edits_then_deletes_with_an_audit_trail(sample_db: Path, monke
     assert conn.execute("SELECT count(*) FROM statements WHERE id = ?", [new]).fetchone() == (0,)
     assert conn.execute("SELECT action FROM audit WHERE statement_id = ? ORDER BY id DESC", [new]).fetchone() == (
         "delete",)
+
+
+# --- another connection writes between the form's check and its write -----------------------------
+
+def other_connection(path: Path, sql: str, params: list) -> None:
+    """A second writer (another browser tab, a CLI load): its own connection, committed at once."""
+    with sqlite3.connect(path) as other:
+        other.execute(sql, params)
+    other.close()
+
+
+@pytest.mark.parametrize("change", [{"notes": "better notes"}, {"stance": "1", "quote": "We may accept a freeze"}],
+                         ids=["in place", "new id"])
+def test_edit_of_a_statement_deleted_meanwhile_writes_nothing(db, sample_db: Path, change: dict) -> None:
+    sid = editing.add_statement(db, dict(GOOD), "Ada")
+    statement = editing.prepare_edit(db, sid, {**GOOD, **change}, "Bo")
+    other_connection(sample_db, "DELETE FROM statements WHERE id = ?", [sid])
+    total = db.execute("SELECT count(*) FROM statements").fetchone()[0]
+    with pytest.raises(StanceError, match="deleted by someone else"):
+        editing.commit_edit(db, sid, statement, "Bo")
+    assert [r["action"] for r in audit_rows(db, sid)] == ["add"]
+    if statement.id != sid:
+        assert audit_rows(db, statement.id) == []
+    assert db.execute("SELECT count(*) FROM statements").fetchone()[0] == total  # nothing resurrected
+
+
+def test_delete_of_a_statement_deleted_meanwhile_is_refused(db, sample_db: Path) -> None:
+    sid = editing.add_statement(db, dict(GOOD), "Ada")
+    other_connection(sample_db, "DELETE FROM statements WHERE id = ?", [sid])
+    with pytest.raises(StanceError):
+        editing.delete_statement(db, sid, "Cy", "duplicate")
+    assert [r["action"] for r in audit_rows(db, sid)] == ["add"]
+
+
+def test_add_of_a_statement_added_meanwhile_is_a_form_problem(db, sample_db: Path) -> None:
+    statement = editing.prepare_add(db, dict(GOOD), "Ada")
+    other = open_db(sample_db)
+    try:
+        editing.add_statement(other, dict(GOOD), "Bo")  # the same statement, from another tab
+    finally:
+        other.close()
+    with pytest.raises(ValidationError, match="already recorded"):
+        editing.commit_add(db, statement, "Ada")
+    assert [(r["action"], r["who"]) for r in audit_rows(db, statement.id)] == [("add", "Bo")]
+
+
+def test_a_constraint_broken_meanwhile_is_a_form_problem_not_a_crash(db, sample_db: Path) -> None:
+    db["issues"].insert({"slug": "brief-issue", "title": "Brief issue", "description": "d", "plus_2": "yes",
+                         "minus_2": "no"})
+    statement = editing.prepare_add(db, {**GOOD, "issue": "brief-issue"}, "Ada")
+    other_connection(sample_db, "DELETE FROM issues WHERE slug = ?", ["brief-issue"])
+    before = fingerprint(sample_db)
+    with pytest.raises(ValidationError) as caught:
+        editing.commit_add(db, statement, "Ada")
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.field) == ("form", 0, "-") and "FOREIGN KEY" in problem.reason
+    assert fingerprint(sample_db) == before
+    assert audit_rows(db, statement.id) == []

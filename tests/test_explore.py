@@ -145,6 +145,24 @@ def test_csv_opens_with_a_citation_and_round_trips(db) -> None:
     assert list(back["Quote or vote"]) == list(shown["Quote or vote"])
 
 
+
+def test_csv_defuses_cells_a_spreadsheet_would_run_as_formulas(db) -> None:
+    """A quote like =HYPERLINK(...) is text: the download prefixes it with ' and leaves numbers alone."""
+    rows = explore.points(db, issue="double-freeze")
+    formulas = {"Quote or vote": '=HYPERLINK("https://evil.example/x","click")', "Speaker": "+44 20 7946 0000",
+                "Notes": "-2 would be a formula too", "Source title": "@SUM(A1:A9)"}
+    shown = explore.table(rows)
+    for column, value in formulas.items():
+        shown.loc[0, column] = value
+    shown.loc[0, "Stance"] = -2
+    page = shown.copy()
+    back = explore.read_csv(explore.to_csv(shown, "# test"))
+    assert {c: back.loc[0, c] for c in formulas} == {c: "'" + v for c, v in formulas.items()}
+    assert back.loc[0, "Stance"] == "-2"  # a number stays a number
+    rest = [c for c in explore.COLUMNS if c not in formulas]  # the sample's other cells start with no = + - @
+    assert back[rest].iloc[1:].to_numpy().tolist() == shown[rest].iloc[1:].astype(str).to_numpy().tolist()
+    pd.testing.assert_frame_equal(shown, page)  # the table on the page keeps the text as typed
+
 def test_empty_database_queries(tmp_path: Path) -> None:
     handle = open_db(tmp_path / "e.db")
     assert explore.count(handle) == 0 and explore.points(handle).empty

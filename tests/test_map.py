@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from pathlib import Path
 
@@ -278,3 +279,22 @@ def test_ties_on_one_day_go_to_the_highest_reference(small) -> None:
     latest = by_actor(stance_as_of(small, ISSUE, "2014-12-31"))
     assert latest["RUS"] == (-2, "statement", "2013-02-02", 2)
     assert latest["USA"] == (-1, "vote", "2014-03-03", 3)
+
+
+LINK = '<a href="https://evil.example/x">click</a>'
+
+
+def test_map_shows_html_in_the_data_as_text() -> None:
+    """Quotes, speakers, names and titles come from coders' files: plotly must not render them as links."""
+    df = pd.DataFrame({
+        "actor": ["CHN"], "stance": [1], "actor_name": [f"China {LINK}"], "date": ["2015-06-01"],
+        "date_precision": ["day"], "kind": ["statement"], "text": [f"We say {LINK} and <b>bold</b> <something>"],
+        "notes": [None], "speaker": ["<b>bold</b> speaker"], "points": [1],
+    })
+    fig = stance_map(df, f"Sanctions {LINK}", "31 Dec 2015", "more <b>bold</b>", f"none {LINK}")
+    shown = json.dumps(json.loads(fig.to_json()), ensure_ascii=False)  # to_json writes < as \u003c
+    assert "&lt;a href=" in shown and "&lt;something&gt;" in shown and "&lt;b&gt;bold" in shown
+    assert "China &lt;a href=" in shown and "Sanctions &lt;a href=" in fig.layout.title.text
+    assert "<a href=" not in shown and "<b>bold" not in shown
+    assert "<br>" in fig.layout.title.text  # the chart's own markup still works
+    assert "&amp;lt;" not in shown  # escaped once, not twice

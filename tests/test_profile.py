@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -250,3 +251,20 @@ def test_url_round_trip(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert not again.exception and not again.warning
     assert figures(again) == figures(at)
     assert [m.value for m in again.metric] == [m.value for m in at.metric]
+
+
+def test_positions_chart_shows_html_in_titles_as_text() -> None:
+    """Issue titles and actor names come from data files: plotly must not render them as links."""
+    link = '<a href="https://evil.example/x">click</a>'
+    pos = pd.DataFrame({
+        "title": [f"Sanctions {link}", "<b>bold</b> issue"], "latest": [1, -2], "latest_kind": ["statement", "vote"],
+        "latest_date": ["2016", "2015-06-01"], "latest_precision": ["year", "day"], "mean": [0.5, -2.0],
+        "points": [2, 1], "statements": [2, 0], "votes": [0, 1], "low": [0, -2], "high": [1, -2],
+    })
+    fig = positions_chart(pos, f"China {link}")
+    shown = json.dumps(json.loads(fig.to_json()), ensure_ascii=False)  # to_json writes < as \u003c
+    assert "&lt;a href=" in shown and "&lt;b&gt;bold" in shown
+    assert "<a href=" not in shown and "<b>bold" not in shown
+    latest = next(t for t in fig.data if t.name == "Latest stance")
+    assert "<b>Sanctions &lt;a href=" in latest.hovertext[0]  # the chart's own markup still works
+    assert "China &lt;a href=" in fig.layout.title.text and "&amp;lt;" not in shown  # escaped once, not twice

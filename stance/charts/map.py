@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from stance.charts import KIND_LABELS, _wrap
+from stance.charts.heatmap import esc
 from stance.db import PROJECT_DIR
 from stance.model import STANCE_LABELS
 
@@ -58,7 +59,7 @@ def format_date(text: object, precision: object = "day") -> str:
 
 
 def _snippet(row: pd.Series) -> str:
-    """What the point rests on: the quote (or vote), else the coder's paraphrase."""
+    """What the point rests on: the quote (or vote), else the coder's paraphrase. `_wrap` escapes it."""
     text = row["text"] if isinstance(row["text"], str) and row["text"] else row.get("notes")
     speaker = row["speaker"] if isinstance(row["speaker"], str) and row["speaker"] else ""
     body = _wrap(text, 60, 4) if isinstance(text, str) else "(no quote recorded)"
@@ -68,9 +69,9 @@ def _snippet(row: pd.Series) -> str:
 def _hover_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The columns the hover box shows, in the order customdata indexes them."""
     return pd.DataFrame({
-        "name": df["actor_name"],
+        "name": df["actor_name"].map(esc),  # plotly reads hover text as HTML; names come from data files
         "stance": df["stance"].map(lambda v: f"{int(v):+d} {STANCE_LABELS[int(v)]}"),
-        "date": [format_date(d, p) for d, p in zip(df["date"], df["date_precision"], strict=True)],
+        "date": [esc(format_date(d, p)) for d, p in zip(df["date"], df["date_precision"], strict=True)],
         "kind": df["kind"].map(KIND_LABELS),
         "snippet": df.apply(_snippet, axis=1) if not df.empty else pd.Series(dtype=str),
         "points": df["points"],
@@ -103,6 +104,6 @@ def stance_map(df: pd.DataFrame, title: str, as_of_label: str, plus_2: str | Non
     )
     fig.add_annotation(text="Grey: no statement or vote by this date", x=0, y=0, xref="paper", yref="paper",
                        xanchor="left", yanchor="bottom", showarrow=False, font={"size": 11, "color": "#555"})
-    fig.update_layout(title={"text": f"{title}: stance as of {as_of_label}{ends}"}, height=480,
+    fig.update_layout(title={"text": f"{esc(title)}: stance as of {esc(as_of_label)}{ends}"}, height=480,
                       margin={"l": 0, "r": 0, "t": 60, "b": 10}, hoverlabel={"align": "left"})
     return fig

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from stance.charts import KIND_LABELS, _wrap
+from stance.charts.heatmap import esc
 from stance.charts.map import STANCE_COLOURS, format_date
 from stance.model import STANCE_LABELS
 
@@ -21,10 +22,10 @@ def _label(value: float) -> str:
 def positions_chart(df: pd.DataFrame, actor_name: str) -> go.Figure:
     """Latest stance (a dot in the map's colour), mean of all points (an open diamond) and the
     range the actor has covered (a grey bar), per issue, on the fixed -2..+2 scale."""
-    rows = [_wrap(t, 40, 2) for t in df["title"]]
+    rows = [_wrap(t, 40, 2) for t in df["title"]]  # _wrap escapes; the titles below are escaped by hand
     latest_hover = [
-        f"<b>{title}</b><br>Latest: <b>{v:+d} {STANCE_LABELS[int(v)]}</b><br>"
-        f"from its {KIND_LABELS[k]} of {format_date(d, p)}<br>Mean of all points: {_label(m)}<br>"
+        f"<b>{esc(title)}</b><br>Latest: <b>{v:+d} {STANCE_LABELS[int(v)]}</b><br>"
+        f"from its {KIND_LABELS[k]} of {esc(format_date(d, p))}<br>Mean of all points: {_label(m)}<br>"
         f"{n} point(s): {s} statement(s), {vo} vote(s)"
         for title, v, k, d, p, m, n, s, vo in zip(df["title"], df["latest"], df["latest_kind"], df["latest_date"],
                                                  df["latest_precision"], df["mean"], df["points"], df["statements"],
@@ -51,7 +52,7 @@ def positions_chart(df: pd.DataFrame, actor_name: str) -> go.Figure:
                              marker={"symbol": "circle", "size": 14, "color": "white",
                                      "line": {"width": 1.5, "color": LATEST_EDGE}}, hoverinfo="skip"))
     fig.update_layout(
-        title={"text": f"{actor_name}: positions across issues"},
+        title={"text": f"{esc(actor_name)}: positions across issues"},
         xaxis={"title": "Stance", "tickvals": list(STANCE_LABELS),
                "ticktext": [label.capitalize() for label in STANCE_LABELS.values()],
                "range": [-2.4, 2.4], "zeroline": True, "zerolinecolor": "#bbb", "gridcolor": "#eee"},

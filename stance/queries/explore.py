@@ -322,11 +322,24 @@ def citation(version: str, filters: dict[str, object], today: str) -> str:
     return f"# Stance data, version {_one_line(version)}, exported {today}, filters: {shown}"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes Excel or LibreOffice evaluate a cell
+
+
+def _defuse(value: object) -> object:
+    """A quote like `=HYPERLINK(...)` must open as text, not run: a leading ' makes it text."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 def to_csv(rows: pd.DataFrame, citation_line: str) -> bytes:
-    """UTF-8 CSV: the citation comment, then the header and rows exactly as on the page."""
+    """UTF-8 CSV: the citation comment, then the header and rows as on the page, except that text
+    cells a spreadsheet would take for a formula get a leading '. Numbers (a stance of -2) stay."""
+    safe = rows.copy()
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].map(_defuse)
     buffer = io.StringIO()
     buffer.write(citation_line + "\n")
-    rows.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    safe.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
     return buffer.getvalue().encode("utf-8")
 
 

@@ -96,12 +96,13 @@ def statements_without_text(db: sqlite_utils.Database) -> pd.DataFrame:
 def group_actors_without_data(db: sqlite_utils.Database) -> pd.DataFrame:
     """Members of a group (P5, G7, a Security Council term) with no statement or vote at all:
     picking that group on a chart silently leaves them out."""
-    return frame(db, """
+    # An absence or non-vote is no stance point, so a member who only has those still has no data.
+    return frame(db, f"""
         SELECT g.actor AS code, coalesce(a.name, g.actor) AS name,
                group_concat(DISTINCT g.group_code) AS groups
         FROM actor_groups g LEFT JOIN actors a ON a.code = g.actor
         WHERE g.actor NOT IN (SELECT actor FROM statements)
-          AND g.actor NOT IN (SELECT actor FROM votes)
+          AND g.actor NOT IN (SELECT v.actor FROM votes v WHERE {COUNTED_VOTES})
         GROUP BY g.actor ORDER BY name""")
 
 

@@ -15,7 +15,6 @@ Session-state keys:
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,15 +27,10 @@ from stance.actors import registry
 from stance.db import open_db, read_only_mode
 from stance.errors import StanceError, ValidationError
 from stance.model import STANCE_LABELS
-from stance.views.common import db_path, read, require_data
+from stance.views.common import db_path, md_escape, read, require_data
 
 STANCES = (2, 1, 0, -1, -2)
 TEXT_FIELDS = ("date", "quote", "speaker", "source_url", "source_title", "outlet", "confidence", "notes")
-
-
-def md_escape(text: str) -> str:
-    """Backslash-escape markdown (and Streamlit's :directives:) so user text in a notice stays text."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$:&])", r"\\\1", text)
 
 
 @contextlib.contextmanager

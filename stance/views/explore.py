@@ -32,7 +32,7 @@ from stance.queries.explore import (
     table,
     to_csv,
 )
-from stance.views.common import read, require_data, seed_from_url, set_url, year_range_picker
+from stance.views.common import read, require_data, seed_from_url, set_url, shown, year_range_picker
 
 T = TypeVar("T")
 STANCES = tuple(sorted(STANCE_LABELS))
@@ -69,7 +69,7 @@ def _parse_actors(known: dict[str, str]) -> Callable[[str], list[str] | None]:
         wanted = [c.strip().upper() for c in raw.split(",") if c.strip()]
         unknown = [c for c in wanted if c not in known]
         if unknown and len(unknown) < len(wanted):
-            st.warning(f"No data for {', '.join(f'`{c[:20]}`' for c in unknown[:5])}; left out.")
+            st.warning(f"No data for {', '.join(shown(c, 20) for c in unknown[:5])}; left out.")
         return [c for c in wanted if c in known] or None
     return parse
 
