@@ -46,6 +46,17 @@ def write_rows(path: Path, rows: list[dict[str, object]], columns: tuple[str, ..
     return path
 
 
+def load_rows(db: sqlite_utils.Database, folder: Path, statements: list[dict[str, object]],
+              votes: list[dict[str, object]]) -> sqlite_utils.Database:
+    """Load the sample's issues plus these statement and vote rows through the real loader."""
+    from stance.ingest.load import load_paths
+
+    result = load_paths(db, [ISSUES_CSV, write_rows(folder / "s.csv", statements), write_rows(folder / "v.csv", votes)])
+    if not result.written:
+        raise AssertionError(f"fixture rows did not load: {result.problems}")
+    return db
+
+
 def many_statements(path: Path, n: int) -> Path:
     return statements_csv(path, n)
 
@@ -62,5 +73,5 @@ def fingerprint(db_path: Path) -> str:
     return digest.hexdigest()
 
 
-__all__ = ["ISSUES_CSV", "STATEMENT_COLUMNS", "VOTE_COLUMNS", "statement", "vote", "write_rows",
+__all__ = ["ISSUES_CSV", "load_rows", "STATEMENT_COLUMNS", "VOTE_COLUMNS", "statement", "vote", "write_rows",
            "many_statements", "fingerprint"]

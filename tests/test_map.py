@@ -20,11 +20,10 @@ from stance.charts.map import (
     stepped_colorscale,
 )
 from stance.db import open_db
-from stance.ingest.load import load_paths
 from stance.model import STANCE_LABELS
 from stance.queries.geo import stance_as_of
 from stance.views.map import as_of_day
-from tests.helpers import ISSUES_CSV, statement, vote, write_rows
+from tests.helpers import load_rows, statement, vote
 from tests.pages import decode, figures, page_app
 
 ISSUE = "dprk-sanctions"
@@ -48,10 +47,7 @@ VOTES = [vote(actor="CHN", vote="no", **R1), vote(actor="USA", vote="yes", **R1)
 
 @pytest.fixture
 def small(fresh_db, tmp_path: Path):
-    result = load_paths(fresh_db, [ISSUES_CSV, write_rows(tmp_path / "s.csv", STATEMENTS),
-                                   write_rows(tmp_path / "v.csv", VOTES)])
-    assert result.written, result.problems
-    return fresh_db
+    return load_rows(fresh_db, tmp_path, STATEMENTS, VOTES)
 
 
 def by_actor(df: pd.DataFrame) -> dict[str, tuple]:

@@ -12,12 +12,11 @@ import pytest
 from stance.charts.map import STANCE_COLOURS
 from stance.charts.profile import positions_chart
 from stance.db import open_db
-from stance.ingest.load import load_paths
 from stance.model import STANCE_LABELS
 from stance.queries import frame, profile
 from stance.queries.geo import LATEST_FIRST
 from stance.synthetic import build_large_db
-from tests.helpers import ISSUES_CSV, statement, vote, write_rows
+from tests.helpers import load_rows, statement, vote
 from tests.pages import figures, page_app
 from tests.test_compare import add_edge_cases
 
@@ -43,10 +42,7 @@ VOTES = [vote(actor="CHN", vote="no", **R1), vote(actor="USA", vote="yes", **R1)
 
 @pytest.fixture
 def small(fresh_db, tmp_path: Path):
-    result = load_paths(fresh_db, [ISSUES_CSV, write_rows(tmp_path / "s.csv", STATEMENTS),
-                                   write_rows(tmp_path / "v.csv", VOTES)])
-    assert result.written, result.problems
-    return fresh_db
+    return load_rows(fresh_db, tmp_path, STATEMENTS, VOTES)
 
 
 def test_positions_latest_mean_and_range(small) -> None:
