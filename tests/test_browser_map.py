@@ -18,9 +18,9 @@ pytestmark = pytest.mark.browser
 require_browser()
 
 
-from stance.charts.map import outline_codes  # noqa: E402
+from stance.charts.map import RESOLUTION, outline_codes  # noqa: E402
 
-TOPOJSON_PATH = "/app/static/topojson/world_110m.json"
+TOPOJSON_PATH = f"/app/static/topojson/world_{RESOLUTION}m.json"
 
 
 @pytest.fixture(scope="module")

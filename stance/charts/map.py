@@ -1,6 +1,6 @@
 """The stance map: one issue, each country coloured by its latest stance as of a date.
 
-Outlines come from `static/topojson/world_110m.json` (served by the dashboard itself, see
+Outlines come from `static/topojson/world_50m.json` (served by the dashboard itself, see
 static/topojson/README.md); `outline_codes` reads the same file so the page can name the
 countries that have data but no outline at this scale.
 """
@@ -19,8 +19,8 @@ from stance.db import PROJECT_DIR
 from stance.model import STANCE_LABELS
 
 TOPOJSON_DIR = PROJECT_DIR / "static" / "topojson"
-TOPOJSON_URL = "/app/static/topojson/"  # where Streamlit serves TOPOJSON_DIR; plotly.js appends world_110m.json
-RESOLUTION = 110
+TOPOJSON_URL = "/app/static/topojson/"  # where Streamlit serves TOPOJSON_DIR; plotly.js appends world_50m.json
+RESOLUTION = 50  # 1:50m draws 235 outlines; 1:110m only 174, missing UN members such as Malta, Bahrain, Singapore
 
 # ColorBrewer RdYlBu, 5 classes: marked colour-blind safe. Red for opposition, blue for support;
 # neutral is pale yellow so it cannot be mistaken for the grey of countries without data.
