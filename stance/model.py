@@ -136,5 +136,11 @@ def parse_url(value: str, field: str = "source_url", required: bool = False) -> 
     return text
 
 
+def stance_text(value: int) -> str:
+    """'+1 support', '0 neutral', '-2 strongly oppose': the number a coder types, with its word."""
+    value = int(value)
+    return f"{value:+d} {STANCE_LABELS[value]}" if value else f"0 {STANCE_LABELS[0]}"
+
+
 def stance_label(value: float) -> str:
     return STANCE_LABELS.get(round(value), "")

@@ -8,7 +8,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from stance.model import STANCE_LABELS
+from stance.model import STANCE_LABELS, stance_text
 
 # Okabe-Ito: told apart by readers with the common colour-vision deficiencies.
 ACTOR_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
@@ -35,7 +35,7 @@ def _hover_frame(df: pd.DataFrame) -> pd.DataFrame:
         "actor": df["actor_name"].map(html.escape),
         "date": df["date"],
         "kind": df["kind"].map(KIND_LABELS),
-        "stance": df["stance"].map(lambda v: f"{v:+d} {STANCE_LABELS[int(v)]}"),
+        "stance": df["stance"].map(stance_text),
         "speaker": df["speaker"].fillna("").map(lambda s: f"<br><i>{html.escape(s)}</i>" if s else ""),
         "text": df["text"].map(_wrap),
         "source": df["source_title"].fillna(df["source_url"]).fillna("").map(lambda s: _wrap(s, 70, 2)),

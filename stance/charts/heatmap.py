@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from stance.model import STANCE_LABELS, stance_label
+from stance.model import stance_text as whole_stance_text
 
 STANCE_COLOURSCALE = [[0.0, "#b35806"], [0.25, "#f1a340"], [0.5, "#f7f7f7"], [0.75, "#6fa8d6"], [1.0, "#2166ac"]]
 STANCE_COLOURBAR = {
@@ -84,7 +85,7 @@ def stance_text(value: float) -> str:
     halfway '-1.5 (between oppose and strongly oppose)' rather than a rounding's arbitrary pick."""
     value = float(value)
     if value.is_integer():
-        return f"{int(value):+d} {STANCE_LABELS[int(value)]}"
+        return whole_stance_text(int(value))
     if abs(value * 2 - round(value * 2)) < 1e-9 and abs(value) < 2:
         low, high = int(np.floor(value)), int(np.ceil(value))
         near, far = (high, low) if value > 0 else (low, high)

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from stance.charts import KIND_LABELS, _wrap
 from stance.charts.heatmap import esc
 from stance.db import PROJECT_DIR
-from stance.model import STANCE_LABELS
+from stance.model import STANCE_LABELS, stance_text
 
 TOPOJSON_DIR = PROJECT_DIR / "static" / "topojson"
 TOPOJSON_URL = "/app/static/topojson/"  # where Streamlit serves TOPOJSON_DIR; plotly.js appends world_50m.json
@@ -70,7 +70,7 @@ def _hover_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The columns the hover box shows, in the order customdata indexes them."""
     return pd.DataFrame({
         "name": df["actor_name"].map(esc),  # plotly reads hover text as HTML; names come from data files
-        "stance": df["stance"].map(lambda v: f"{int(v):+d} {STANCE_LABELS[int(v)]}"),
+        "stance": df["stance"].map(stance_text),
         "date": [esc(format_date(d, p)) for d, p in zip(df["date"], df["date_precision"], strict=True)],
         "kind": df["kind"].map(KIND_LABELS),
         "snippet": df.apply(_snippet, axis=1) if not df.empty else pd.Series(dtype=str),

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from stance.charts import KIND_LABELS, _wrap
 from stance.charts.heatmap import esc
 from stance.charts.map import STANCE_COLOURS, format_date
-from stance.model import STANCE_LABELS
+from stance.model import STANCE_LABELS, stance_text
 
 LATEST_EDGE = "#000000"
 MEAN_COLOUR = "#333333"  # dark grey outline: no stance colour (the latest dot's fill) can be mistaken for it
@@ -24,7 +24,7 @@ def positions_chart(df: pd.DataFrame, actor_name: str) -> go.Figure:
     range the actor has covered (a grey bar), per issue, on the fixed -2..+2 scale."""
     rows = [_wrap(t, 40, 2) for t in df["title"]]  # _wrap escapes; the titles below are escaped by hand
     latest_hover = [
-        f"<b>{esc(title)}</b><br>Latest: <b>{v:+d} {STANCE_LABELS[int(v)]}</b><br>"
+        f"<b>{esc(title)}</b><br>Latest: <b>{stance_text(v)}</b><br>"
         f"from its {KIND_LABELS[k]} of {esc(format_date(d, p))}<br>Mean of all points: {_label(m)}<br>"
         f"{n} point(s): {s} statement(s), {vo} vote(s)"
         for title, v, k, d, p, m, n, s, vo in zip(df["title"], df["latest"], df["latest_kind"], df["latest_date"],

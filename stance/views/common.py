@@ -108,6 +108,28 @@ def digits(raw: str) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
+def safe_link(url: object) -> str | None:
+    """The URL if it is http(s), else None: only those become clickable links."""
+    return url if isinstance(url, str) and url.lower().startswith(("http://", "https://")) else None
+
+
+def evidence_card(row: pd.Series, heading: str, subject: str, fields: tuple[tuple[str, str], ...]) -> None:
+    """One stance point in full: a heading we compose, then who (and on what) and every
+    coder-typed field with st.text (never markdown or HTML), then a button to the source when
+    its link is http(s)."""
+    with st.container(border=True):
+        st.caption(heading)
+        st.text(subject)
+        for label, column in fields:
+            value = row.get(column)
+            if isinstance(value, str) and value:
+                st.caption(f"{label}:")
+                st.text(value)
+        url = safe_link(row.get("source_url"))
+        if url:
+            st.link_button("Open the source", url)
+
+
 # --- URL state -------------------------------------------------------------------------------
 
 def seed_from_url(key: str, parse: Callable[[str], T | None], default: T, what: str,

@@ -26,7 +26,7 @@ from stance import editing
 from stance.actors import registry
 from stance.db import open_db, read_only_mode
 from stance.errors import StanceError, ValidationError
-from stance.model import STANCE_LABELS
+from stance.model import stance_text
 from stance.views.common import db_path, md_escape, read, require_data
 
 STANCES = (2, 1, 0, -1, -2)
@@ -70,7 +70,7 @@ def statement_fields(prefix: str, issues: pd.DataFrame, current: dict[str, Any] 
         date = st.text_input("Date *", value=cur.get("date") or "", key=f"{prefix}date",
                              placeholder="YYYY, YYYY-MM or YYYY-MM-DD")
         stance = st.selectbox("Stance *", list(STANCES), index=index(list(STANCES), cur.get("stance")),
-                              format_func=lambda v: f"{v:+d} {STANCE_LABELS[v]}" if v else f"0 {STANCE_LABELS[0]}",
+                              format_func=stance_text,
                               key=f"{prefix}stance",
                               placeholder="Choose -2..+2 (what the ends mean is defined per issue)")
     quote = st.text_area("Quote (the words exactly as the source prints them)", value=cur.get("quote") or "",

@@ -20,7 +20,7 @@ from typing import NamedTuple, TypeVar
 import pandas as pd
 import streamlit as st
 
-from stance.model import STANCE_LABELS
+from stance.model import STANCE_LABELS, stance_text
 from stance.queries.explore import (
     KIND_NAMES,
     KINDS,
@@ -32,7 +32,7 @@ from stance.queries.explore import (
     table,
     to_csv,
 )
-from stance.views.common import read, require_data, seed_from_url, set_url, shown, year_range_picker
+from stance.views.common import evidence_card, read, require_data, seed_from_url, set_url, shown, year_range_picker
 
 T = TypeVar("T")
 STANCES = tuple(sorted(STANCE_LABELS))
@@ -49,11 +49,6 @@ class Filters(NamedTuple):
     kind: str
     stances: tuple[int, ...]
     q: str | None
-
-
-def stance_label(value: int) -> str:
-    """'+2 strongly support', '0 neutral': the scale's words next to its numbers."""
-    return f"{value:+d} {STANCE_LABELS[value]}" if value else f"0 {STANCE_LABELS[0]}"
 
 
 def _parse_stances(raw: str) -> list[int] | None:
@@ -107,7 +102,7 @@ def filters_ui(issues: pd.DataFrame) -> Filters:
         kind = st.radio("Show", list(KIND_CHOICES), key="ex_kind", format_func=KIND_CHOICES.get, horizontal=True)
     with stance_col:
         stances = st.pills("Stance values", list(STANCES), selection_mode="multi", key="ex_stance",
-                           format_func=stance_label) or []
+                           format_func=stance_text) or []
     set_url(q=q.strip() or None, issue=issue or None, actors=chosen, kind=None if kind == "both" else kind,
             stance=None if sorted(stances) == list(STANCES) else sorted(stances), **{"from": start, "to": end})
     return Filters(issue or None, tuple(chosen), f"{start}-01-01", f"{end}-12-31", kind,
@@ -146,18 +141,9 @@ def search_notices(f: Filters) -> None:
 
 def show_record(row: pd.Series) -> None:
     """One row in full. Everything a coder typed is shown with st.text: never markdown or HTML."""
-    with st.container(border=True):
-        st.caption(f"{KIND_NAMES.get(row['kind'], row['kind'])} · {row['date']} · "
-                   f"stance {int(row['stance']):+d} ({STANCE_LABELS[int(row['stance'])]})")
-        st.text(f"{row['actor_name']} on {row['issue_title']}")
-        for label, column in (("Quote or vote", "text"), ("Speaker", "speaker"), ("Notes", "notes"),
-                              ("Source", "source_title")):
-            if isinstance(row[column], str) and row[column]:
-                st.caption(f"{label}:")
-                st.text(row[column])
-        url = row["source_url"]
-        if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
-            st.link_button("Open the source", url)
+    heading = f"{KIND_NAMES.get(row['kind'], row['kind'])} · {row['date']} · stance {stance_text(row['stance'])}"
+    evidence_card(row, heading, f"{row['actor_name']} on {row['issue_title']}",
+                  (("Quote or vote", "text"), ("Speaker", "speaker"), ("Notes", "notes"), ("Source", "source_title")))
 
 
 def render() -> None:

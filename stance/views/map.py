@@ -14,8 +14,8 @@ import streamlit as st
 
 from stance.charts import KIND_LABELS
 from stance.charts import map as map_chart
-from stance.model import STANCE_LABELS
-from stance.views.common import digits, issue_picker, read, require_data, seed_from_url, set_url
+from stance.model import STANCE_LABELS, stance_text
+from stance.views.common import digits, issue_picker, read, require_data, safe_link, seed_from_url, set_url
 
 
 def as_of_day(year: int, today: dt.date | None = None) -> str:
@@ -38,15 +38,11 @@ def year_picker(first: int, last: int, key: str = "year") -> int:
                      help="Each country shows its latest statement or vote on or before 31 December of this year.")
 
 
-def safe_link(url: object) -> str | None:
-    return url if isinstance(url, str) and url.lower().startswith(("http://", "https://")) else None
-
-
 def countries_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The map's data as a table: every coloured country and the evidence its colour rests on."""
     return pd.DataFrame({
         "Country": df["actor_name"],
-        "Stance": df["stance"].map(lambda v: f"{int(v):+d} {STANCE_LABELS[int(v)]}"),
+        "Stance": df["stance"].map(stance_text),
         "Date": [map_chart.format_date(d, p) for d, p in zip(df["date"], df["date_precision"], strict=True)],
         "Kind": df["kind"].map(KIND_LABELS),
         "Source": df["source_url"].map(safe_link),

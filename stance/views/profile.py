@@ -14,18 +14,14 @@ from stance.actors import registry
 from stance.charts import profile as profile_chart
 from stance.charts.map import format_date
 from stance.errors import StanceError
-from stance.model import STANCE_LABELS
-from stance.views.common import read, require_data, seed_from_url, set_url
+from stance.model import stance_text
+from stance.views.common import read, require_data, safe_link, seed_from_url, set_url
 
 LINK = st.column_config.LinkColumn("Source", display_text="open")
 
 
-def stance_text(value: object) -> str:
-    return f"{int(value):+d} {STANCE_LABELS[int(value)]}" if pd.notna(value) else ""
-
-
-def safe_link(url: object) -> str | None:
-    return url if isinstance(url, str) and url.lower().startswith(("http://", "https://")) else None
+def stance_cell(value: object) -> str:
+    return stance_text(value) if pd.notna(value) else ""
 
 
 def parse_actor(raw: str, known: set[str]) -> str | None:
@@ -57,8 +53,8 @@ def changes_frame(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Date": [format_date(d, p) for d, p in zip(df["date"], df["date_precision"], strict=True)],
         "Issue": df["issue_title"],
-        "From": df["from_stance"].map(stance_text),
-        "To": df["to_stance"].map(stance_text),
+        "From": df["from_stance"].map(stance_cell),
+        "To": df["to_stance"].map(stance_cell),
         "Previous position dated": df["from_date"].map(format_date),
         "Evidence": df["kind"].map({"statement": "statement", "vote": "UN vote"}),
         "Source": df["source_url"].map(safe_link),
@@ -78,7 +74,7 @@ def votes_frame(df: pd.DataFrame) -> pd.DataFrame:
 def statements_frame(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Date": [format_date(d, p) for d, p in zip(df["date"], df["date_precision"], strict=True)],
-        "Issue": df["issue_title"], "Stance": df["stance"].map(stance_text),
+        "Issue": df["issue_title"], "Stance": df["stance"].map(stance_cell),
         "Speaker": df["speaker"].fillna(""), "Source": df["source_url"].map(safe_link),
         "Quote": df["quote"].fillna(""), "Notes": df["notes"].fillna(""),
     })

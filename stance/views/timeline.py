@@ -9,15 +9,24 @@ import pandas as pd
 import streamlit as st
 
 from stance import charts
-from stance.model import STANCE_LABELS
-from stance.views.common import actor_picker, issue_picker, md_escape, read, require_data, set_url, year_range_picker
+from stance.model import stance_text
+from stance.views.common import (
+    actor_picker,
+    evidence_card,
+    issue_picker,
+    md_escape,
+    read,
+    require_data,
+    set_url,
+    year_range_picker,
+)
 
 
 def evidence_frame(points: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Date": points["date"], "Actor": points["actor_name"],
         "Kind": points["kind"].map(charts.KIND_LABELS),
-        "Stance": points["stance"].map(lambda v: f"{v:+d} {STANCE_LABELS[int(v)]}"),
+        "Stance": points["stance"].map(stance_text),
         "Speaker": points["speaker"], "Quote or vote": points["text"], "Notes": points["notes"],
         "Source": points["source_url"],
     }).fillna("")
@@ -25,19 +34,11 @@ def evidence_frame(points: pd.DataFrame) -> pd.DataFrame:
 
 def show_evidence(point: pd.Series) -> None:
     """The full record behind one point: what was said, by whom, where to check it."""
-    with st.container(border=True):
-        st.markdown(f"**{point['actor_name']}** · {point['date']} · {charts.KIND_LABELS[point['kind']]} · "
-                    f"stance {int(point['stance']):+d} ({STANCE_LABELS[int(point['stance'])]})")
-        if isinstance(point["text"], str) and point["text"]:
-            st.text(point["text"])  # st.text: quotes are shown as text, never as markdown or HTML
-        for label, column in (("Speaker", "speaker"), ("Notes", "notes"), ("Coded by", "coder"),
-                              ("Source", "source_title")):
-            if isinstance(point[column], str) and point[column]:
-                st.caption(f"{label}:")
-                st.text(point[column])
-        url = point["source_url"]
-        if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
-            st.link_button("Open the source", url)
+    heading = (f"{charts.KIND_LABELS[point['kind']]} · {point['date']} · "
+               f"stance {stance_text(point['stance'])}")
+    evidence_card(point, heading, point["actor_name"], (("Quote or vote", "text"), ("Speaker", "speaker"),
+                                                        ("Notes", "notes"), ("Coded by", "coder"),
+                                                        ("Source", "source_title")))
 
 
 def selected_point(event: object, points: pd.DataFrame, chosen: list[str]) -> pd.Series | None:
