@@ -242,3 +242,110 @@ CREATE TABLE audit (
 
 CREATE INDEX audit_statement ON audit (statement_id, at)
 """
+
+
+@MIGRATIONS(transactional=False)
+def m003_datasets(db: sqlite_utils.Database) -> None:
+    """Room for published datasets: roll calls of the General Assembly and GDELT event records.
+
+    A General Assembly roll call need not belong to any issue (alignment still counts it), and
+    unvotes and Voeten's file do not say whether a resolution was adopted, so `issue` and
+    `adopted` may now be NULL. `coded_by` keeps a hand-coded issue and polarity from being
+    overwritten by the mapping rules when a published file holds the same resolution.
+
+    SQLite cannot relax NOT NULL in place, so the table is rebuilt, following SQLite's own
+    recipe: foreign keys off (only possible outside a transaction), rebuild in one transaction,
+    check the keys, keys back on. Deferring the keys instead fails at COMMIT: the DROP counts
+    every vote as a violation and the rename does not uncount them. Because the record that the
+    migration ran is written after this commit, a rerun finds `coded_by` and does nothing.
+    """
+    if "coded_by" in db["resolutions"].columns_dict:
+        return
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with db.atomic():
+            for sql in _DATASETS.split(";\n\n"):
+                if sql.strip():
+                    db.execute(sql)
+            if db.execute("PRAGMA foreign_key_check").fetchall():
+                raise sqlite3.IntegrityError("foreign keys broken by the resolutions rebuild")
+    finally:
+        db.execute("PRAGMA foreign_keys = ON")
+
+
+_RESOLUTION_COLUMNS = "id, body, date, title, issue, polarity, adopted, source_id"
+
+_DATASETS = f"""
+DROP VIEW stance_points;
+
+CREATE TABLE resolutions_new (
+    id TEXT PRIMARY KEY,
+    body TEXT NOT NULL CHECK (body IN ('UNSC', 'UNGA')),
+    date TEXT NOT NULL,
+    title TEXT,
+    issue TEXT REFERENCES issues(slug),
+    polarity INTEGER NOT NULL CHECK (polarity IN (-1, 1)),
+    adopted INTEGER CHECK (adopted IS NULL OR adopted IN (0, 1)),
+    source_id TEXT REFERENCES sources(id),
+    coded_by TEXT NOT NULL DEFAULT 'hand' CHECK (coded_by IN ('hand', 'rules')),
+    symbol TEXT,
+    session TEXT,
+    draft TEXT,
+    meeting TEXT,
+    agenda TEXT,
+    subjects TEXT,
+    important INTEGER CHECK (important IS NULL OR important IN (0, 1)),
+    rcid INTEGER,
+    import_id INTEGER REFERENCES imports(id)
+);
+
+INSERT INTO resolutions_new ({_RESOLUTION_COLUMNS}, symbol)
+SELECT {_RESOLUTION_COLUMNS}, id FROM resolutions;
+
+DROP TABLE resolutions;
+
+ALTER TABLE resolutions_new RENAME TO resolutions;
+
+CREATE INDEX resolutions_issue_date ON resolutions (issue, date);
+
+CREATE INDEX resolutions_body_date ON resolutions (body, date);
+
+CREATE UNIQUE INDEX resolutions_rcid ON resolutions (rcid) WHERE rcid IS NOT NULL;
+
+CREATE VIEW stance_points AS
+SELECT 'statement' AS kind, s.id AS ref, s.actor, s.issue, s.date, s.date_precision, s.day,
+       s.stance, s.quote AS text, s.speaker, src.url AS source_url, src.title AS source_title,
+       s.notes
+FROM statements s LEFT JOIN sources src ON src.id = s.source_id
+UNION ALL
+SELECT 'vote', v.resolution, v.actor, r.issue, r.date, 'day', r.date,
+       CASE v.vote WHEN 'yes' THEN r.polarity WHEN 'no' THEN -r.polarity ELSE 0 END,
+       v.resolution || ': voted ' || v.vote
+           || CASE r.adopted WHEN 1 THEN ' (adopted)' WHEN 0 THEN ' (not adopted)' ELSE '' END
+           || COALESCE(' - ' || r.title, ''),
+       NULL, src.url, src.title, NULL
+FROM votes v JOIN resolutions r ON r.id = v.resolution LEFT JOIN sources src ON src.id = r.source_id
+WHERE v.vote IN ('yes', 'no', 'abstain') AND r.issue IS NOT NULL;
+
+CREATE TABLE relations (
+    id TEXT PRIMARY KEY,
+    dataset TEXT NOT NULL,
+    source_actor TEXT NOT NULL REFERENCES actors(code),
+    target_actor TEXT NOT NULL REFERENCES actors(code),
+    day TEXT NOT NULL,
+    event_code TEXT NOT NULL,
+    base_code TEXT,
+    root_code TEXT,
+    quad_class INTEGER CHECK (quad_class BETWEEN 1 AND 4),
+    goldstein REAL CHECK (goldstein IS NULL OR goldstein BETWEEN -10 AND 10),
+    mentions INTEGER,
+    sources INTEGER,
+    articles INTEGER,
+    avg_tone REAL,
+    url TEXT,
+    import_id INTEGER REFERENCES imports(id),
+    line INTEGER
+);
+
+CREATE INDEX relations_pair_day ON relations (source_actor, target_actor, day)
+"""

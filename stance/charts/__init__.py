@@ -95,7 +95,7 @@ def _mark_events(fig: go.Figure, events: pd.DataFrame) -> None:
     shapes, notes = [], []
     level, previous = 0, None
     for ev in events.sort_values("date").itertuples(index=False):
-        failed = not bool(ev.adopted)
+        failed = ev.adopted == 0  # NULL: the dataset does not say
         colour = "#c0392b" if failed else "#999"
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": ev.date, "x1": ev.date, "y0": 0,
                        "y1": 1, "line": {"width": 1, "dash": "dash" if failed else "dot", "color": colour}})

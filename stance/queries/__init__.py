@@ -117,7 +117,7 @@ def export_votes(db: sqlite_utils.Database, issues: Sequence[str] = (),
     df = frame(db, f"""
         SELECT r.id AS resolution, r.body, r.date, r.title, r.issue,
                CASE r.polarity WHEN 1 THEN '+1' ELSE '-1' END AS polarity,
-               CASE r.adopted WHEN 1 THEN 'true' ELSE 'false' END AS adopted,
+               CASE r.adopted WHEN 1 THEN 'true' WHEN 0 THEN 'false' ELSE '' END AS adopted,
                v.actor, v.vote, src.url AS source_url
         FROM votes v JOIN resolutions r ON r.id = v.resolution
         LEFT JOIN sources src ON src.id = r.source_id{where}

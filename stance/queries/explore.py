@@ -80,7 +80,8 @@ STATEMENT_ROWS = """
 VOTE_ROWS = f"""
     SELECT r.date AS day, r.date, r.issue, i.title AS issue_title, v.actor, a.name AS actor_name, 'vote' AS kind,
            {VOTE_STANCE} AS stance, NULL AS speaker,
-           v.resolution || ': voted ' || v.vote || CASE r.adopted WHEN 1 THEN ' (adopted)' ELSE ' (not adopted)' END
+           v.resolution || ': voted ' || v.vote
+               || CASE r.adopted WHEN 1 THEN ' (adopted)' WHEN 0 THEN ' (not adopted)' ELSE '' END
                || COALESCE(' - ' || r.title, '') AS text,
            NULL AS notes, src.title AS source_title, src.url AS source_url, v.resolution AS ref
     FROM resolutions r CROSS JOIN votes v ON v.resolution = r.id JOIN actors a ON a.code = v.actor

@@ -58,7 +58,7 @@ def stance_as_of(db: sqlite_utils.Database, issue: str, as_of: str) -> pd.DataFr
             SELECT w.actor, 'vote', r.date, 'day', r.date,
                    CASE v.vote WHEN 'yes' THEN r.polarity WHEN 'no' THEN -r.polarity ELSE 0 END,
                    v.resolution || ': voted ' || v.vote
-                       || CASE r.adopted WHEN 1 THEN ' (adopted)' ELSE ' (not adopted)' END
+                       || CASE r.adopted WHEN 1 THEN ' (adopted)' WHEN 0 THEN ' (not adopted)' ELSE '' END
                        || COALESCE(' - ' || r.title, ''),
                    NULL, NULL, src.url, src.title, w.points
             FROM states w JOIN votes v ON v.actor = w.actor AND v.resolution = (
