@@ -20,6 +20,7 @@ from stance.ingest.load import KINDS, LoadResult, load_paths, sync_reference_dat
 from stance.sample import build_sample, sample_paths
 
 PROGRESS_MIN_ROWS = 5_000
+PROGRESS_MIN_BYTES = 2_000_000
 MAX_PROBLEMS_SHOWN = 1_000
 
 db_option = click.option(
@@ -113,28 +114,44 @@ def init(db_path: str | None) -> None:
               help="Load the good rows and write the bad ones, with reasons, to a rejects CSV.")
 @click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False), default=None,
               help="Where --skip-invalid writes bad rows. Default: rejects.csv.")
+@click.option("--rules", "rules_path", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Issue-mapping rules for published roll calls. Default: data/issue_rules.csv.")
+@click.option("--actors", "gdelt_actors", default="",
+              help="GDELT: keep only events between these actors (comma-separated names or codes).")
+@click.option("--min-sources", type=click.IntRange(min=1), default=1, show_default=True,
+              help="GDELT: keep only events reported by at least this many sources.")
+@click.option("--root-only", is_flag=True, help="GDELT: keep only root events (IsRootEvent = 1).")
 @db_option
 def load(paths: tuple[str, ...], kind: str | None, skip_invalid: bool, rejects_path: str | None,
-         db_path: str | None) -> None:
-    """Load statements, votes or issues from CSV or JSON-lines files.
+         rules_path: str | None, gdelt_actors: str, min_sources: int, root_only: bool, db_path: str | None) -> None:
+    """Load hand-coded files (statements, votes, issues) or published datasets.
 
-    All files are checked first; any bad row stops the load with every problem listed as
-    file:line: field: reason, and nothing is written (exit status 1). The files are written
-    in one transaction. Loading the same file again changes nothing.
+    Hand-coded files are CSV or JSON lines. Published datasets are read as downloaded (plain,
+    .gz or .zip): UN Digital Library voting CSVs (undl), the unvotes tables (unvotes), Erik
+    Voeten's raw file (voeten) and GDELT event files (gdelt). The kind is recognised from the
+    header (or GDELT's column count) unless --kind says it.
+
+    Any bad row stops the load with every problem listed as file:line: field: reason, and
+    nothing is written (exit status 1). All files go in one transaction; an interrupted load
+    leaves the database as it was. Loading the same file again changes nothing.
 
     \b
     Examples:
       python -m stance load data/issues.csv my_statements.csv
       python -m stance load votes.csv --kind votes --skip-invalid --rejects bad_votes.csv
+      python -m stance load data/unga_issues.csv UNGA_voting.csv
+      python -m stance load 20240105.export.CSV.zip --actors USA,CHN --min-sources 2
     """
     click.echo(f"Checking {len(paths)} file(s)…", err=True)
     path = resolve_db_path(db_path)
     existed = path.exists()
     rejects = (rejects_path or "rejects.csv") if skip_invalid else None
+    options = {"actors": [_resolve_or_fail(a, "--actors") for a in gdelt_actors.split(",") if a.strip()],
+               "min_sources": min_sources, "root_only": root_only}
     with _database(db_path, write=True) as db, _progress_bar() as progress:
         try:
             result = load_paths(db, paths, kind=kind, skip_invalid=skip_invalid, progress=progress,
-                                rejects=rejects)
+                                rejects=rejects, rules=rules_path, options=options)
         except OSError as exc:
             raise click.ClickException(f"{exc.filename or rejects}: cannot write ({exc.strerror}); "
                                        "nothing was loaded") from None
@@ -178,8 +195,12 @@ class _Bar:
             return
         self.bar.update(n)
 
-    def start(self, total: int) -> None:
-        if total >= PROGRESS_MIN_ROWS:
+    def start(self, total: int, unit: str = "rows") -> None:
+        """Rows for hand-coded files; bytes read for a streamed published dataset."""
+        if unit == "bytes" and total >= PROGRESS_MIN_BYTES:
+            self.bar = click.progressbar(length=total, label="Loading (bytes read)", file=sys.stderr)
+            self.bar.__enter__()
+        elif unit == "rows" and total >= PROGRESS_MIN_ROWS:
             self.bar = click.progressbar(length=total, label="Writing rows", file=sys.stderr)
             self.bar.__enter__()
 
@@ -196,10 +217,11 @@ def _progress_bar() -> Iterator[_Bar]:
 
 def _report(result: LoadResult, dry_run: bool) -> None:
     problems = result.problems
+    total = result.problem_count
     for problem in problems[:MAX_PROBLEMS_SHOWN]:
         click.echo(str(problem), err=True)
-    if len(problems) > MAX_PROBLEMS_SHOWN:
-        click.echo(f"... and {len(problems) - MAX_PROBLEMS_SHOWN} more problems "
+    if total > MAX_PROBLEMS_SHOWN:
+        click.echo(f"... and {total - MAX_PROBLEMS_SHOWN} more problems "
                    "(load with --skip-invalid --rejects FILE to get them all in a CSV)", err=True)
     outcome = "would load" if dry_run and not problems else "loaded" if result.written else "checked"
     for f in result.files:
@@ -208,11 +230,11 @@ def _report(result: LoadResult, dry_run: bool) -> None:
         raise click.ClickException("nothing was written: fix the file-level problems above")
     rejected = sum(f.rejected for f in result.files)
     if dry_run:
-        click.echo(f"dry run: {len(problems)} problem(s); nothing was written")
+        click.echo(f"dry run: {total} problem(s); nothing was written")
         sys.exit(1 if problems else 0)
     if rejected and not result.written:
         raise click.ClickException(
-            f"{len(problems)} problem(s) in {rejected} row(s); nothing was written. "
+            f"{total} problem(s) in {rejected} row(s); nothing was written. "
             "Fix them, or pass --skip-invalid to load the good rows")
     if rejected and result.rejects_path:
         click.echo(f"{rejected} rejected row(s) written to {result.rejects_path}")
@@ -251,11 +273,11 @@ def export(issue_slugs: tuple[str, ...], actor_names: tuple[str, ...], kind: str
         click.echo(f"{len(df)} {kind} written to {output}", err=True)
 
 
-def _resolve_or_fail(name: str) -> str:
+def _resolve_or_fail(name: str, option: str = "--actor") -> str:
     try:
         return registry().resolve(name)
     except StanceError as exc:
-        raise click.BadParameter(str(exc).removeprefix("actor: "), param_hint="--actor") from None
+        raise click.BadParameter(str(exc).removeprefix("actor: "), param_hint=option) from None
 
 
 @cli.command()

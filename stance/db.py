@@ -294,6 +294,7 @@ CREATE TABLE resolutions_new (
     meeting TEXT,
     agenda TEXT,
     subjects TEXT,
+    issue_codes TEXT,
     important INTEGER CHECK (important IS NULL OR important IN (0, 1)),
     rcid INTEGER,
     import_id INTEGER REFERENCES imports(id)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from stance.db import PROJECT_DIR, open_db
-from stance.ingest.load import load_paths, write_rejects
+from stance.ingest.load import load_paths
 from stance.queries import export_statements, export_votes
 from tests.helpers import ISSUES_CSV, fingerprint, many_statements, statement, write_rows
 
@@ -29,13 +29,13 @@ def test_strict_load_writes_nothing_when_any_row_is_bad(fresh_db, tmp_path: Path
 
 def test_skip_invalid_accounts_for_every_row(fresh_db, tmp_path: Path) -> None:
     path = write_rows(tmp_path / "s.csv", MIXED)
-    result = load_paths(fresh_db, [ISSUES_CSV, path], skip_invalid=True)
+    rejects = tmp_path / "rejects.csv"
+    result = load_paths(fresh_db, [ISSUES_CSV, path], skip_invalid=True, rejects=rejects)
     f = result.files[1]
     assert (f.read, f.loaded, f.unchanged, f.rejected) == (5, 3, 0, 2)
     assert f.read == f.loaded + f.unchanged + f.rejected
     assert fresh_db["statements"].count == 3
-    rejects = tmp_path / "rejects.csv"
-    assert write_rejects(rejects, result) == 2
+    assert result.rejects_path == rejects and not Path(f"{rejects}.partial").exists()
     with open(rejects, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert [(r["line"], r["actor"], r["problems"].split(":")[0]) for r in rows] == [
@@ -70,7 +70,7 @@ def test_failure_inside_the_transaction_rolls_everything_back(sample_db: Path, t
     big = many_statements(tmp_path / "big.csv", 12_000)
 
     class Boom:
-        def start(self, total: int) -> None:
+        def start(self, total: int, unit: str = "rows") -> None:
             self.total = total
 
         def __call__(self, done: int) -> None:

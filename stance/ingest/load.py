@@ -12,7 +12,9 @@ import contextlib
 import csv
 import datetime as dt
 import gc
+import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,19 +25,25 @@ import sqlite_utils
 
 from stance.actors import ActorRegistry, registry
 from stance.errors import Problem
-from stance.ingest import issues, statements, votes
+from stance.ingest import issues, statements, undl, votes
+from stance.ingest.bulk import BulkContext, BulkFile, BulkLoad
 from stance.ingest.reader import Row, Table, column_key, read_table
 from stance.ingest.records import Context, missing_columns
+from stance.ingest.rules import load_rules
+from stance.ingest.stream import RawRow, RowStream
 
 FORMATS: dict[str, ModuleType] = {m.KIND: m for m in (issues, statements, votes)}
-KINDS = tuple(FORMATS)  # load order: issues before what refers to them
+BULK_FORMATS: dict[str, ModuleType] = {m.KIND: m for m in (undl,)}
+KINDS = tuple(FORMATS) + tuple(BULK_FORMATS)  # load order: issues before what refers to them
 CHUNK = 5_000
+BULK_ORDER = ("unvotes-roll-calls", "unvotes-issues")  # roll calls before the votes that cite them
 
 
 class Progress(Protocol):
-    """Told the number of rows to write, then each chunk written: drives the CLI's bar."""
+    """Told the total (rows to write, or bytes to read for a published dataset), then each
+    chunk done: drives the CLI's bar."""
 
-    def start(self, total: int) -> None: ...
+    def start(self, total: int, unit: str = "rows") -> None: ...
 
     def __call__(self, done: int) -> None: ...
 
@@ -55,6 +63,12 @@ class FileResult:
     fatal: list[Problem] = field(default_factory=list)
     records: list[Any] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
+    # published datasets: rejected rows are counted, not kept; a few problems are kept to show
+    streamed_rejected: int = 0
+    streamed_problems: list[Problem] = field(default_factory=list)
+    more_problems: int = 0
+    filtered: Counter = field(default_factory=Counter)
+    roll_calls: tuple[int, int] = (0, 0)  # new, updated: resolutions a votes file brought along
 
     @property
     def loaded(self) -> int:
@@ -62,11 +76,15 @@ class FileResult:
 
     @property
     def rejected(self) -> int:
-        return len(self.rejected_rows)
+        return len(self.rejected_rows) + self.streamed_rejected
 
     @property
     def problems(self) -> list[Problem]:
-        return self.fatal + [p for row in self.rejected_rows for p in row.problems]
+        return self.fatal + [p for row in self.rejected_rows for p in row.problems] + self.streamed_problems
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) + self.more_problems
 
     def summary(self, outcome: str = "loaded") -> str:
         """One line per file. `outcome` is "loaded", "would load" (a dry run) or "checked"
@@ -76,9 +94,15 @@ class FileResult:
         if outcome == "checked":
             valid = self.read - self.rejected
             return f"{self.file} ({self.kind}): {self.read} read, {valid} valid, {self.rejected} with problems"
-        return (f"{self.file} ({self.kind}): {self.read} read, {self.loaded} {outcome} "
+        line = (f"{self.file} ({self.kind}): {self.read} read, {self.loaded} {outcome} "
                 f"({self.inserted} new, {self.updated} updated), {self.unchanged} unchanged, "
                 f"{self.rejected} rejected")
+        if self.filtered:
+            reasons = "; ".join(f"{n} {reason}" for reason, n in self.filtered.most_common())
+            line += f", {sum(self.filtered.values())} filtered out ({reasons})"
+        if any(self.roll_calls):
+            line += f"; roll calls: {self.roll_calls[0]} new, {self.roll_calls[1]} updated"
+        return line
 
 
 @dataclass
@@ -92,13 +116,17 @@ class LoadResult:
         return [p for f in self.files for p in f.problems]
 
     @property
+    def problem_count(self) -> int:
+        return sum(f.problem_count for f in self.files)
+
+    @property
     def fatal(self) -> bool:
         return any(f.fatal for f in self.files)
 
 
 def detect_kind(path: Path, columns: list[str]) -> str | None:
     """Guess the format from the header, falling back to the file name."""
-    if "vote" in columns or "ms_vote" in columns:
+    if "vote" in columns:
         return "votes"
     if "stance" in columns:
         return "statements"
@@ -189,39 +217,246 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 def load_paths(db: sqlite_utils.Database, paths: Iterable[str | Path], kind: str | None = None,
                skip_invalid: bool = False, dry_run: bool = False, progress: Progress | None = None,
-               reg: ActorRegistry | None = None, rejects: str | Path | None = None) -> LoadResult:
-    """Validate every file, then write them all in one transaction (unless dry_run or any error).
+               reg: ActorRegistry | None = None, rejects: str | Path | None = None,
+               rules: str | Path | None = None, options: dict[str, Any] | None = None) -> LoadResult:
+    """Validate every file and write them all in one transaction (unless dry_run or any error).
 
-    With skip_invalid and `rejects`, the rejects CSV is written before the transaction starts:
-    if it cannot be written, nothing is loaded, so no rejected row goes unrecorded."""
+    Hand-coded files are read whole and checked before the transaction; published datasets
+    (`BULK_FORMATS`) are streamed inside it and the transaction is rolled back if they turn out
+    to have problems in a strict load. With skip_invalid and `rejects`, the rejects CSV is
+    written beside the load and moved into place just before COMMIT: if it cannot be written,
+    nothing is loaded, so no rejected row goes unrecorded. `rules` is the issue-mapping file
+    for published roll calls; `options` carries format filters (GDELT's actors, min_sources)."""
     with _cyclic_gc_paused():
-        return _load_paths(db, paths, kind, skip_invalid, dry_run, progress, reg, rejects)
+        return _load_paths(db, [Path(p) for p in paths], kind, skip_invalid, dry_run, progress, reg or registry(),
+                           rejects, rules, options or {})
 
 
-def _load_paths(db: sqlite_utils.Database, paths: Iterable[str | Path], kind: str | None,
-                skip_invalid: bool, dry_run: bool, progress: Progress | None,
-                reg: ActorRegistry | None, rejects: str | Path | None) -> LoadResult:
-    reg = reg or registry()
+class _Rollback(Exception):
+    "Leave the transaction without writing: a dry run, or problems in a strict load."
+
+
+def _load_paths(db: sqlite_utils.Database, paths: list[Path], kind: str | None, skip_invalid: bool,
+                dry_run: bool, progress: Progress | None, reg: ActorRegistry, rejects: str | Path | None,
+                rules_path: str | Path | None, options: dict[str, Any]) -> LoadResult:
     ctx = Context(reg, _existing_issues(db))
-    ordered = sorted((Path(p) for p in paths), key=lambda p: _kind_rank(p, kind))
-    result = LoadResult([plan_file(p, kind, ctx) for p in ordered])
-    if result.fatal or (result.problems and not skip_invalid):
+    hand, published, unreadable = _sort_out(paths, kind)
+    result = LoadResult([plan_file(p, k, ctx) for p, k in sorted(hand, key=lambda pk: _kind_rank(*pk))])
+    result.files.extend(unreadable)
+    published.sort(key=lambda bf: (BULK_ORDER.index(bf.variant) if bf.variant in BULK_ORDER else len(BULK_ORDER)))
+    bctx, rules_problems = _bulk_context(db, reg, ctx, published, rules_path, options)
+    if rules_problems:
+        result.files.append(FileResult(rules_problems[0].file, "issue rules", "", fatal=rules_problems))
+    if result.fatal:
         return result
     for f in result.files:
         _classify(db, f)
-    if dry_run:
+    if not published and (dry_run or (result.problems and not skip_invalid)):
         return result
-    if rejects is not None and any(f.rejected_rows for f in result.files):
-        write_rejects(rejects, result)
-        result.rejects_path = Path(rejects)
-    if progress:
+    writer = _RejectsWriter(rejects, result, published) if skip_invalid and rejects is not None else None
+    try:
+        _transaction(db, result, published, bctx, writer, skip_invalid, dry_run, progress, reg)
+    except _Rollback:
+        pass
+    finally:
+        if writer is not None:
+            writer.close()
+    if writer is not None and writer.committed:
+        result.rejects_path = Path(rejects)  # type: ignore[arg-type]
+    return result
+
+
+def _transaction(db: sqlite_utils.Database, result: LoadResult, published: list[BulkFile], bctx: BulkContext,
+                 writer: _RejectsWriter | None, skip_invalid: bool, dry_run: bool, progress: Progress | None,
+                 reg: ActorRegistry) -> None:
+    """Everything a load writes, in one transaction; `_Rollback` (or any error) undoes it all."""
+    strict_failure = bool(result.problems) and not skip_invalid
+    if writer is not None:
+        for f in result.files:
+            writer.hand_rows(f)
+    if progress and not published:
         progress.start(sum(len(f.records) for f in result.files))
     with db.atomic():
-        sync_reference_data(db, reg)
-        for f in result.files:
-            _write_file(db, f, progress)
+        if not dry_run and not strict_failure:
+            sync_reference_data(db, reg)
+            for f in result.files:
+                _write_file(db, f, progress)
+        if published:
+            bulk = BulkLoad(db, bctx)
+            try:
+                _stream_published(db, bulk, published, writer, progress, dry_run)
+                result.files.extend(_bulk_result(bf) for bf in published)
+                if any(bf.stream.fatal for bf in published):
+                    raise _Rollback
+                if result.problems and not skip_invalid:
+                    raise _Rollback
+                if not dry_run:
+                    bulk.write()
+                    for bf in published:
+                        _finish_import(db, bf)
+            finally:
+                bulk.close()
+        if dry_run or strict_failure:
+            raise _Rollback
+        if writer is not None:
+            writer.commit()
     result.written = True
-    return result
+
+
+def _stream_published(db: sqlite_utils.Database, bulk: BulkLoad, published: list[BulkFile],
+                      writer: _RejectsWriter | None, progress: Progress | None, dry_run: bool) -> None:
+    if progress:
+        progress.start(sum(bf.stream.total_bytes for bf in published), "bytes")
+    on_reject = writer.bulk_row if writer is not None else (lambda bf, row: None)
+    for number, bf in enumerate(published, start=1):
+        bf.import_id = -number if dry_run else _start_import(db, bf)
+        bulk.stream(bf, on_reject, progress)
+    bulk.finish(on_reject)
+
+
+def _bulk_result(bf: BulkFile) -> FileResult:
+    t = bf.tally
+    return FileResult(bf.stream.file, bf.variant, bf.stream.sha256, read=bf.read, inserted=bf.new,
+                      updated=bf.changed, unchanged=bf.unchanged, fatal=list(bf.stream.fatal),
+                      columns=bf.stream.columns, streamed_rejected=t.rejected, streamed_problems=t.problems,
+                      more_problems=t.more_problems, filtered=t.filtered,
+                      roll_calls=(t.roll_calls_new, t.roll_calls_updated))
+
+
+def _start_import(db: sqlite_utils.Database, bf: BulkFile) -> int:
+    now = _now()
+    return db["imports"].insert({"file": bf.stream.file, "sha256": "", "kind": bf.variant, "started": now,
+                                 "status": "loading"}).last_pk
+
+
+def _finish_import(db: sqlite_utils.Database, bf: BulkFile) -> None:
+    loaded = bf.new + bf.changed
+    status = "partial" if bf.tally.rejected else ("loaded" if loaded else "unchanged")
+    db["imports"].update(bf.import_id, {
+        "sha256": bf.stream.sha256, "finished": _now(), "rows_read": bf.read, "rows_loaded": loaded,
+        "rows_unchanged": bf.unchanged, "rows_rejected": bf.tally.rejected, "status": status})
+
+
+def _sort_out(paths: list[Path], kind: str | None) -> tuple[list[tuple[Path, str | None]], list[BulkFile],
+                                                              list[FileResult]]:
+    """Split the paths into hand-coded files (read whole) and published datasets (streamed)."""
+    hand: list[tuple[Path, str | None]] = []
+    published: list[BulkFile] = []
+    unreadable: list[FileResult] = []
+    for path in paths:
+        if kind in FORMATS:
+            hand.append((path, kind))
+            continue
+        opened = _open_published(path, kind)
+        if isinstance(opened, BulkFile):
+            published.append(opened)
+        elif isinstance(opened, FileResult):
+            unreadable.append(opened)
+        else:
+            hand.append((path, kind))
+    return hand, published, unreadable
+
+
+def _open_published(path: Path, kind: str | None) -> BulkFile | FileResult | None:
+    """The file as a published dataset of `kind` (or of whatever format its header shows);
+    None when it is a hand-coded file; a FileResult holding the reason when it cannot be read
+    or is not what --kind said."""
+    candidates = [BULK_FORMATS[kind]] if kind else list(BULK_FORMATS.values())
+    for fmt in candidates:
+        stream = RowStream(path, **fmt.stream_options())
+        if stream.fatal:
+            return FileResult(stream.file, kind, "", fatal=stream.fatal) if kind or _looks_binary(path) else None
+        variant = fmt.recognise(stream)
+        if not variant:
+            stream.close()
+        else:
+            missing = fmt.missing(stream, variant)
+            if missing:
+                stream.close()
+                return FileResult(stream.file, variant, "", fatal=[Problem(
+                    stream.file, 1, ", ".join(missing), f"missing column(s) for {fmt.describe()}")])
+            return BulkFile(stream, fmt, variant)
+    if kind:
+        stream = RowStream(path)
+        stream.close()
+        shown = ", ".join(stream.columns[:8]) + (", ..." if len(stream.columns) > 8 else "")
+        found = _recognised_as(path) or detect_kind(path, stream.columns)
+        what = f"it looks like a {found} file" if found else f"its first line has: {shown or 'nothing'}"
+        return FileResult(stream.file, kind, "", fatal=[Problem(
+            stream.file, 1, "-", f"expected {BULK_FORMATS[kind].describe()}, but {what}")])
+    return None
+
+
+def _recognised_as(path: Path) -> str | None:
+    """The published format a file really is, to name it when --kind said otherwise."""
+    for fmt in BULK_FORMATS.values():
+        stream = RowStream(path, **fmt.stream_options())
+        variant = None if stream.fatal else fmt.recognise(stream)
+        stream.close()
+        if variant:
+            return f"{variant} (--kind {fmt.KIND})"
+    return None
+
+
+def _looks_binary(path: Path) -> bool:
+    return path.suffix.lower() in {".gz", ".zip"}
+
+
+def _bulk_context(db: sqlite_utils.Database, reg: ActorRegistry, ctx: Context, published: list[BulkFile],
+                  rules_path: str | Path | None, options: dict[str, Any]) -> tuple[BulkContext, list[Problem]]:
+    """Rules (only when a roll-call format is loaded) and the roll calls already stored."""
+    rules, problems = None, []
+    if any(bf.variant != "gdelt" for bf in published):
+        rules, problems = load_rules(rules_path, ctx.issues)
+    bctx = BulkContext(reg, rules, options=options)
+    if published and "resolutions" in db.table_names() and "rcid" in db["resolutions"].columns_dict:
+        bctx.rcids = {row[0]: None for row in db.execute("SELECT rcid FROM resolutions WHERE rcid IS NOT NULL")}
+    return bctx, problems
+
+
+class _RejectsWriter:
+    """Rejected rows of every file, written as they are found to `<path>.partial` and moved to
+    `path` just before the load commits, so a rejects file never describes a load that did
+    not happen, and a load never happens without its rejects file."""
+
+    def __init__(self, path: str | Path, result: LoadResult, published: list[BulkFile]):
+        self.path = Path(path)
+        self.partial = Path(f"{path}.partial")
+        columns = [c for f in result.files for c in f.columns] + [c for bf in published for c in bf.stream.columns]
+        self.columns = list(dict.fromkeys(columns))
+        self.at = {c: i for i, c in enumerate(self.columns)}
+        self.fh = open(self.partial, "w", newline="", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self.writer = csv.writer(self.fh)
+        self.writer.writerow(["file", "line", "problems"] + self.columns)
+        self.committed = False
+
+    def hand_rows(self, f: FileResult) -> None:
+        for row in f.rejected_rows:
+            values = [row.values.get(c, "") for c in self.columns]
+            self.writer.writerow([f.file, row.line, _reasons(row.problems)] + values)
+
+    def bulk_row(self, bf: BulkFile, row: RawRow) -> None:
+        values = [""] * len(self.columns)
+        names = bf.stream.columns
+        for i, value in enumerate(row.fields):
+            if i < len(names):
+                values[self.at[names[i]]] = "NA" if value is None else value
+        self.writer.writerow([bf.stream.file, row.line, _reasons(row.problems)] + values)
+
+    def commit(self) -> None:
+        self.fh.close()
+        os.replace(self.partial, self.path)
+        self.committed = True
+
+    def close(self) -> None:
+        if not self.fh.closed:
+            self.fh.close()
+        if not self.committed:
+            self.partial.unlink(missing_ok=True)
+
+
+def _reasons(problems: list[Problem]) -> str:
+    return "; ".join(f"{p.field}: {p.reason}" for p in problems)
 
 
 def _kind_rank(path: Path, kind: str | None) -> int:
@@ -372,16 +607,3 @@ def sync_reference_data(db: sqlite_utils.Database, reg: ActorRegistry) -> None:
         [{"group_code": m.group, "actor": m.actor, "start": m.start, "end": m.end,
           "source_url": m.source_url} for m in reg.groups],
         pk=("group_code", "actor", "start"))
-
-
-def write_rejects(path: str | Path, result: LoadResult) -> int:
-    """One CSV row per rejected input row: where it was, every reason, then the row as it came."""
-    rows = [(f, row) for f in result.files for row in f.rejected_rows]
-    columns = list(dict.fromkeys(c for f in result.files if f.rejected_rows for c in f.columns))
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["file", "line", "problems"] + columns)
-        for f, row in rows:
-            reasons = "; ".join(f"{p.field}: {p.reason}" for p in row.problems)
-            writer.writerow([f.file, row.line, reasons] + [row.values.get(c, "") for c in columns])
-    return len(rows)
