@@ -75,3 +75,21 @@ def fingerprint(db_path: Path) -> str:
 
 __all__ = ["ISSUES_CSV", "load_rows", "STATEMENT_COLUMNS", "VOTE_COLUMNS", "statement", "vote", "write_rows",
            "many_statements", "fingerprint"]
+
+
+RAW = Path(__file__).parent / "fixtures" / "raw"
+
+
+def table_digest(db: sqlite_utils.Database, tables: tuple[str, ...] = ("issues", "sources", "resolutions", "votes",
+                                                                       "relations")) -> dict[str, str]:
+    """A hash of every row of each table: equal digests mean a load changed nothing."""
+    out = {}
+    for table in tables:
+        rows = db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+        out[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    return out
+
+
+def accounted(f) -> bool:
+    """Every row read is loaded, unchanged, rejected or filtered out: none is lost."""
+    return f.read == f.loaded + f.unchanged + f.rejected + sum(f.filtered.values())

@@ -82,6 +82,8 @@ def _url_id(url: str) -> str:
 
 def source_kind(url: str) -> str:
     host = urlparse(url).hostname or ""
+    if host in {"doi.org", "dx.doi.org"} or "dataverse" in host:
+        return "dataset"
     if host.endswith("un.org") or host.endswith("undocs.org"):
         return "UN record"
     if ".gov" in host or host.startswith(("mofa.", "www.mofa.", "mid.", "www.mid.")) or "fmprc" in host:

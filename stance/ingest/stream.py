@@ -16,6 +16,7 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,17 +99,17 @@ class RowStream:
         try:
             self.total_bytes = self.path.stat().st_size
             binary = self._binary()
+            if binary is None:
+                return
+            self._handle = binary
+            head = binary.peek(1000)[:1000]
+        except (zipfile.BadZipFile, gzip.BadGzipFile, EOFError, zlib.error) as exc:
+            self.fatal.append(Problem(self.file, 0, "-", f"the archive is damaged or cut short ({exc})"))
+            return
         except OSError as exc:
             self.fatal.append(Problem(self.file, 0, "-", f"cannot read file ({exc.strerror or exc})"))
             return
-        except (zipfile.BadZipFile, gzip.BadGzipFile, EOFError) as exc:
-            self.fatal.append(Problem(self.file, 0, "-", f"damaged archive ({exc})"))
-            return
-        if binary is None:
-            return
-        self._handle = binary
-        head = binary.peek(4)[:4]
-        if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in binary.peek(1000)[:1000]:
+        if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head:
             self.fatal.append(Problem(self.file, 1, "-", "file is UTF-16, not UTF-8: save it as 'CSV UTF-8'"))
             return
         self._lines = self._decoded_lines(binary)
@@ -168,7 +169,7 @@ class RowStream:
                     text = text.removeprefix(_BOM)
                 self._record.append(text)
                 yield text
-        except (OSError, EOFError, zipfile.BadZipFile, gzip.BadGzipFile) as exc:
+        except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
             self._bad_lines[self._line_no + 1] = f"the file is damaged or cut short here ({exc})"
         finally:
             binary.close()
