@@ -293,6 +293,7 @@ CREATE TABLE resolutions_new (
     draft TEXT,
     meeting TEXT,
     agenda TEXT,
+    description TEXT,
     subjects TEXT,
     issue_codes TEXT,
     important INTEGER CHECK (important IS NULL OR important IN (0, 1)),

@@ -50,6 +50,7 @@ class RollCall:
     draft: str | None = None
     meeting: str | None = None
     agenda: str | None = None
+    description: str | None = None
     subjects: str | None = None
     issue_codes: str | None = None
     important: bool | None = None
@@ -60,7 +61,8 @@ class RollCall:
                 "polarity": self.polarity, "adopted": _int_or_none(self.adopted),
                 "source_id": self.source.id if self.source else None, "coded_by": "rules",
                 "symbol": self.symbol, "session": self.session, "draft": self.draft, "meeting": self.meeting,
-                "agenda": self.agenda, "subjects": self.subjects, "issue_codes": self.issue_codes,
+                "agenda": self.agenda, "description": self.description,
+                "subjects": self.subjects, "issue_codes": self.issue_codes,
                 "important": _int_or_none(self.important),
                 "rcid": self.rcid}
 
@@ -70,13 +72,24 @@ def _int_or_none(flag: bool | None) -> int | None:
 
 
 ROLL_CALL_COLUMNS = tuple(RollCall("", "", "", None, None, 1, None, None).record())
+# Descriptive details some files lack (Voeten's raw file has no title or description): a roll
+# call stored with them keeps them when such a file describes it again. Stored issue codes are
+# kept the same way (un_roll_calls.csv has none: they come with un_roll_call_issues.csv), but the
+# issue and polarity are always re-derived by the rules, so editing the rules still re-maps.
+KEPT_WHEN_LEFT_OUT = ("title", "symbol", "session", "draft", "meeting", "agenda", "description", "subjects",
+                      "important")
 
 
 @dataclass(frozen=True)
 class VoteItem:
-    roll_call: RollCall
+    """A vote on `roll_call`; or, when the file does not describe the roll call (un_votes.csv
+    names it by rcid only), roll_call None and `resolution` the id of the stored one, whose
+    details are then left as they are."""
+
+    roll_call: RollCall | None
     actor: str
     vote: str
+    resolution: str | None = None
 
 
 @dataclass(frozen=True)
@@ -288,7 +301,10 @@ class BulkLoad:
 
     def _take(self, bf: BulkFile, row: RawRow, item: Item) -> None:
         if isinstance(item, VoteItem):
-            if self._same_roll_call(bf, row, item.roll_call):
+            if item.roll_call is None:
+                self.votes.add((bf.import_id, row.line, item.resolution, item.actor, item.vote))
+                bf.staged += 1
+            elif self._same_roll_call(bf, row, item.roll_call):
                 self.votes.add((bf.import_id, row.line, item.roll_call.id, item.actor, item.vote))
                 bf.staged += 1
         elif isinstance(item, RelationItem):
@@ -362,6 +378,12 @@ class BulkLoad:
             if before is not None and before["coded_by"] == "hand":
                 record = {k: (before[k] if before[k] is not None else record[k]) for k in record}
                 record["coded_by"] = "hand"
+            elif before is not None:  # a file that leaves a detail out keeps the stored one
+                record.update({k: before[k] for k in KEPT_WHEN_LEFT_OUT if record[k] is None})
+                if record["issue_codes"] is None and before["issue_codes"] and self.ctx.rules is not None:
+                    record["issue_codes"] = before["issue_codes"]  # un_roll_calls.csv loaded without its issues
+                    record["issue"], record["polarity"] = self.ctx.rules.issue_for("unvotes", {
+                        "issue_code": frozenset(before["issue_codes"].split()), "title": record["title"] or ""})
             if before is not None and before == record:
                 continue
             if bf.rows_are_roll_calls and roll_call.id in self.from_rows:
@@ -380,9 +402,13 @@ class BulkLoad:
             roll_call = self._stored_as_roll_call(rcid)
             if roll_call is None:
                 return
+            stored_codes = set((roll_call.issue_codes or "").split())
+        else:  # described by this load: a code is new only if the stored roll call lacks it
+            stored = self.db.execute("SELECT issue_codes FROM resolutions WHERE rcid = ?", [rcid]).fetchone()
+            stored_codes = set((stored[0] or "").split()) if stored else set()
         known = set((roll_call.issue_codes or "").split())
         for code, (bf, _line) in codes.items():
-            bf.new += code not in known
+            bf.new += code not in stored_codes
         all_codes = " ".join(sorted(known | set(codes)))
         issue, polarity = roll_call.issue, roll_call.polarity
         if self.ctx.rules is not None:

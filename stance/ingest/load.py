@@ -25,7 +25,7 @@ import sqlite_utils
 
 from stance.actors import ActorRegistry, registry
 from stance.errors import Problem
-from stance.ingest import issues, statements, undl, votes
+from stance.ingest import gdelt, issues, statements, undl, unvotes, voeten, votes
 from stance.ingest.bulk import BulkContext, BulkFile, BulkLoad
 from stance.ingest.reader import Row, Table, column_key, read_table
 from stance.ingest.records import Context, missing_columns
@@ -33,7 +33,9 @@ from stance.ingest.rules import load_rules
 from stance.ingest.stream import RawRow, RowStream
 
 FORMATS: dict[str, ModuleType] = {m.KIND: m for m in (issues, statements, votes)}
-BULK_FORMATS: dict[str, ModuleType] = {m.KIND: m for m in (undl,)}
+# gdelt first: its files have no header, and another format reading the first event as a header
+# finds repeated values there ('column appears twice') and gives up before gdelt is tried.
+BULK_FORMATS: dict[str, ModuleType] = {m.KIND: m for m in (gdelt, undl, unvotes, voeten)}
 KINDS = tuple(FORMATS) + tuple(BULK_FORMATS)  # load order: issues before what refers to them
 CHUNK = 5_000
 BULK_ORDER = ("unvotes-roll-calls", "unvotes-issues")  # roll calls before the votes that cite them
@@ -365,6 +367,8 @@ def _open_published(path: Path, kind: str | None) -> BulkFile | FileResult | Non
     for fmt in candidates:
         stream = RowStream(path, **fmt.stream_options())
         if stream.fatal:
+            if kind and _recognised_as(path):
+                break  # a file of another published format: say so below
             return FileResult(stream.file, kind, "", fatal=stream.fatal) if kind or _looks_binary(path) else None
         variant = fmt.recognise(stream)
         if not variant:
@@ -406,7 +410,7 @@ def _bulk_context(db: sqlite_utils.Database, reg: ActorRegistry, ctx: Context, p
                   rules_path: str | Path | None, options: dict[str, Any]) -> tuple[BulkContext, list[Problem]]:
     """Rules (only when a roll-call format is loaded) and the roll calls already stored."""
     rules, problems = None, []
-    if any(bf.variant != "gdelt" for bf in published):
+    if any(bf.fmt.KIND != "gdelt" for bf in published):
         rules, problems = load_rules(rules_path, ctx.issues)
     bctx = BulkContext(reg, rules, options=options)
     if published and "resolutions" in db.table_names() and "rcid" in db["resolutions"].columns_dict:
