@@ -6,7 +6,7 @@ Pages render; stance.queries and stance.charts compute. Nothing else belongs her
 import streamlit as st
 
 from stance.db import read_only_mode
-from stance.views import alignment, compare, data, edit, explore, map, profile, timeline
+from stance.views import alignment, compare, data, edit, explore, map, profile, relations, timeline
 from stance.views.common import ensure_ready
 
 st.set_page_config(page_title="Stance", page_icon="🗳️", layout="wide")
@@ -19,6 +19,7 @@ pages = [
     st.Page(map.render, title="Map", icon=":material/public:", url_path="map"),
     st.Page(profile.render, title="Actor profile", icon=":material/person:", url_path="actor"),
     st.Page(explore.render, title="Explore", icon=":material/search:", url_path="explore"),
+    st.Page(relations.render, title="Relations", icon=":material/compare_arrows:", url_path="relations"),
 ]
 if not read_only_mode():
     pages.append(st.Page(edit.render, title="Add statement", icon=":material/edit_note:", url_path="add"))
