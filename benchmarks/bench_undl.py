@@ -2,8 +2,9 @@
 
     python benchmarks/bench_undl.py [ROWS] [RUNS]
 
-Writes a synthetic UNDL GA voting CSV (the real 20 columns; 193 real ISO-3 codes; about 5,200
-roll calls with titles that need quoting), then measures in the same run, RUNS times each:
+Writes a synthetic UNDL GA voting CSV (the real 20 columns; the 193 UN members' ISO-3 codes;
+about 5,200 roll calls with titles that need quoting; votes follow latent blocs), then
+measures in the same run, RUNS times each:
 
 - Stance: `python -m stance load FILE` into a fresh database (parse, validate every row, map
   issues, stage, classify, write, one transaction), and loading the same file again;
@@ -34,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from stance.actors import registry  # noqa: E402
 from stance.ingest.undl import GA_COLUMNS  # noqa: E402
+from stance.synthetic import choose_countries  # noqa: E402
 
 FLOOR = """
 import csv, sqlite3, sys
@@ -48,10 +50,13 @@ with open(sys.argv[1], newline="", encoding="utf-8") as fh:
 
 
 def write_undl_csv(path: Path, rows: int, seed: int = 7) -> None:
-    """Synthetic but well-formed: every country votes on every roll call, sessions 26-79."""
+    """Synthetic but well-formed: the 193 UN members vote on every roll call, sessions 26-79.
+
+    Countries fall in the latent blocs of stance.synthetic; a bloc votes one way on a roll call
+    and its members follow it 85 % of the time, so the Alignment page shows structure."""
     rng = random.Random(seed)
-    countries = sorted((a.code, a.name.upper()) for a in registry().actors.values()
-                       if a.kind == "state" and a.iso2)[:193]
+    blocs = choose_countries(193)
+    names = {code: registry().name(code).upper() for code in blocs}
     with open(path, "w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
         out.writerow(GA_COLUMNS)
@@ -59,18 +64,17 @@ def write_undl_csv(path: Path, rows: int, seed: int = 7) -> None:
         while written < rows:
             rc += 1
             session = 26 + rc * 54 // 5200
-            year = 1945 + session
-            date = f"{year}-{1 + rc % 12:02d}-{1 + rc % 28:02d}"
-            details = [str(2_000_000 + rc)]
+            date = f"{1945 + session}-{1 + rc % 12:02d}-{1 + rc % 28:02d}"
+            bloc_votes = [rng.choice("YYYNA") for _ in range(4)]
             title = f'Synthetic resolution {rc}, "quoted", on item {rc % 150}'
-            for code, name in countries:
+            for code, bloc in blocs.items():
                 if written >= rows:
                     break
-                vote = rng.choice("YYYYYYNAAX")
-                out.writerow(details + [code, name, vote, date, str(session), f"A/RES/{session}/{rc}",
-                                        f"A/{session}/L.{rc}", "", f"A/{session}/PV.{rc % 90}", title,
-                                        f"Agenda item {rc % 150}", "SYNTHETIC SUBJECT|OTHER", "", "120", "10",
-                                        "30", "33", "193", f"https://digitallibrary.un.org/record/{2_000_000 + rc}"])
+                vote = bloc_votes[bloc] if rng.random() < 0.85 else rng.choice("YYNAX")
+                out.writerow([str(2_000_000 + rc), code, names[code], vote, date, str(session),
+                              f"A/RES/{session}/{rc}", f"A/{session}/L.{rc}", "", f"A/{session}/PV.{rc % 90}", title,
+                              f"Agenda item {rc % 150}", "SYNTHETIC SUBJECT|OTHER", "", "120", "10", "30", "33",
+                              "193", f"https://digitallibrary.un.org/record/{2_000_000 + rc}"])
                 written += 1
 
 

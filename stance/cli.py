@@ -226,6 +226,8 @@ def _report(result: LoadResult, dry_run: bool) -> None:
     outcome = "would load" if dry_run and not problems else "loaded" if result.written else "checked"
     for f in result.files:
         click.echo(f.summary(outcome))
+    for note in result.notes:
+        click.echo(f"Note: {note}", err=True)
     if result.fatal:
         raise click.ClickException("nothing was written: fix the file-level problems above")
     rejected = sum(f.rejected for f in result.files)

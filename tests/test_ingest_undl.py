@@ -199,3 +199,14 @@ def test_cli_load_prints_the_accounting(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["load", str(RAW / "undl_ga_bad.csv"), "--db", str(db_path)])
     assert result.exit_code == 1 and "undl_ga_bad.csv:4: ms_vote: 'Q' is not a vote" in result.output
     assert "Traceback" not in result.output
+
+
+def test_rules_for_undefined_issues_are_set_aside_with_a_note(db) -> None:
+    result = load_paths(db, [ISSUES[0], GA])  # without data/unga_issues.csv
+    assert result.written
+    assert resolution(db, "A/RES/72/188")["issue"] is None
+    [note] = result.notes
+    assert "dprk-human-rights" in note and "data/unga_issues.csv" in note
+    result = load_paths(db, [ISSUES[1], GA])  # the definitions, then the same file again: now mapped
+    assert resolution(db, "A/RES/72/188")["issue"] == "dprk-human-rights"
+    assert result.files[-1].roll_calls == (0, 1) and result.files[-1].unchanged == 24

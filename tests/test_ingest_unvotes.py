@@ -5,7 +5,6 @@ country's name, so Norway's row loads)."""
 from __future__ import annotations
 
 import csv
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -13,13 +12,14 @@ from click.testing import CliRunner
 
 from stance.db import DATA_DIR, open_db
 from stance.ingest.load import FileResult, LoadResult, load_paths
+from tests.helpers import RAW, accounted, table_digest
 
-RAW = Path(__file__).parent / "fixtures" / "raw"
 ROLL_CALLS = RAW / "un_roll_calls.csv"
 ISSUES = RAW / "un_roll_call_issues.csv"
 VOTES = RAW / "un_votes.csv"
 ISSUE_DEFS = [DATA_DIR / "issues.csv", DATA_DIR / "unga_issues.csv"]
 UNVOTES = [ROLL_CALLS, ISSUES, VOTES]
+DATA_TABLES = ("issues", "sources", "resolutions", "votes")
 DOI = "https://doi.org/10.7910/DVN/LEJUQZ"
 DESCR_6003 = ('Amendment to the draft resolution on the "Question of Namibia", deleting the words "and its allies" '
               'in operative paragraph 3,\nand replacing them by "certain Western States"')
@@ -51,17 +51,8 @@ def roll_calls(db) -> dict[int, dict]:
     return {r["rcid"]: r for r in (dict(zip(columns, row, strict=True)) for row in rows)}
 
 
-def digest(db) -> dict[str, str]:
-    """Every row of the data tables (not the import log, which records each load)."""
-    out = {}
-    for table in ("issues", "sources", "resolutions", "votes"):
-        rows = db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
-        out[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
-    return out
 
 
-def accounted(f: FileResult) -> bool:
-    return f.read == f.loaded + f.unchanged + f.rejected + sum(f.filtered.values())
 
 
 @pytest.fixture
@@ -165,23 +156,23 @@ def test_strict_load_fails_with_file_line_field_reason_and_writes_nothing(fresh_
 
 def test_reload_changes_nothing(loaded, tmp_path):
     db, _, _ = loaded
-    before = digest(db)
+    before = table_digest(db, DATA_TABLES)
     again = load_paths(db, ISSUE_DEFS + UNVOTES, skip_invalid=True, rejects=tmp_path / "again.csv")
     assert again.written
     for f in again.files:
         assert f.loaded == 0 and f.roll_calls == (0, 0), f.summary()
         assert f.unchanged == f.read - f.rejected, f.summary()
         assert accounted(f)
-    assert digest(db) == before
+    assert table_digest(db, DATA_TABLES) == before
 
 
 def test_roll_calls_reloaded_without_their_issues_keep_the_issue_codes(loaded):
     db, _, _ = loaded
-    before = digest(db)
+    before = table_digest(db, DATA_TABLES)
     result = load_paths(db, [ROLL_CALLS])
     assert result.written
     assert (result.files[0].unchanged, result.files[0].loaded) == (5, 0)
-    assert digest(db) == before
+    assert table_digest(db, DATA_TABLES) == before
 
 
 def test_votes_for_stored_roll_calls_leave_the_roll_calls_alone(fresh_db):

@@ -4,7 +4,6 @@ tests/fixtures/raw/EXPECTED.md, and its meeting with the unvotes tables (same rc
 from __future__ import annotations
 
 import csv
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -12,12 +11,13 @@ from click.testing import CliRunner
 
 from stance.db import DATA_DIR, open_db
 from stance.ingest import voeten
-from stance.ingest.load import FileResult, load_paths
+from stance.ingest.load import load_paths
+from tests.helpers import RAW, accounted, table_digest
 
-RAW = Path(__file__).parent / "fixtures" / "raw"
 VOETEN = RAW / "voeten_raw.csv"
 UNVOTES = [RAW / "un_roll_calls.csv", RAW / "un_roll_call_issues.csv", RAW / "un_votes.csv"]
 ISSUE_DEFS = [DATA_DIR / "issues.csv", DATA_DIR / "unga_issues.csv"]
+DATA_TABLES = ("issues", "sources", "resolutions", "votes")
 DOI = "https://doi.org/10.7910/DVN/LEJUQZ"
 HEADER = "rcid,session,vote,ccode,member,importantvote,date,unres,me,nu,di,hr,co,ec,year\n"
 NOT_A_MEMBER = "not a UN member then (vote 9)"
@@ -44,16 +44,8 @@ def roll_call(db, rcid: int) -> dict:
     return dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
 
 
-def digest(db) -> dict[str, str]:
-    out = {}
-    for table in ("issues", "sources", "resolutions", "votes"):
-        rows = db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
-        out[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
-    return out
 
 
-def accounted(f: FileResult) -> bool:
-    return f.read == f.loaded + f.unchanged + f.rejected + sum(f.filtered.values())
 
 
 def voeten_file(tmp_path: Path, *rows: str) -> Path:
@@ -127,14 +119,14 @@ def test_strict_load_fails_and_writes_nothing(fresh_db):
 
 def test_reload_changes_nothing(loaded):
     db, _, _ = loaded
-    before = digest(db)
+    before = table_digest(db, DATA_TABLES)
     again = load_paths(db, ISSUE_DEFS + [VOETEN], skip_invalid=True)
     f = again.files[-1]
     assert again.written
     assert (f.loaded, f.unchanged, f.rejected, f.roll_calls) == (0, 22, 1, (0, 0))
     assert dict(f.filtered) == {NOT_A_MEMBER: 3}
     assert accounted(f)
-    assert digest(db) == before
+    assert table_digest(db, DATA_TABLES) == before
 
 
 def test_unvotes_then_voeten_share_roll_calls(fresh_db):

@@ -119,6 +119,31 @@ RELATION_COLUMNS = ("id", "dataset", "source_actor", "target_actor", "day", "eve
                     "quad_class", "goldstein", "mentions", "sources", "articles", "avg_tone", "url")
 
 
+class RollCallMemo:
+    """For parsers of files that repeat a roll call's details on each of its ~193 vote rows:
+    parse each distinct set of details once, and give every row its own copy of any problem.
+
+    A subclass sets `file`, `detail_at` (the indexes of the detail fields) and `roll_calls = {}`,
+    and defines `_parse_roll_call(fields)`, returning a RollCall or (field, reason) pairs."""
+
+    file: str
+    detail_at: list[int]
+    roll_calls: dict[tuple, RollCall | list[tuple[str, str]]]
+
+    def _parse_roll_call(self, fields: list[str | None]) -> RollCall | list[tuple[str, str]]:
+        raise NotImplementedError
+
+    def _roll_call(self, fields: list[str | None], row: RawRow) -> RollCall | None:
+        key = tuple(fields[i] for i in self.detail_at)
+        found = self.roll_calls.get(key)
+        if found is None:
+            found = self.roll_calls[key] = self._parse_roll_call(fields)
+        if isinstance(found, list):
+            row.problems.extend(Problem(self.file, row.line, f, reason) for f, reason in found)
+            return None
+        return found
+
+
 @dataclass
 class BulkContext:
     """What row parsers need beyond the row: names, rules, and what this load and the database

@@ -112,6 +112,7 @@ class LoadResult:
     files: list[FileResult]
     written: bool = False
     rejects_path: Path | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def problems(self) -> list[Problem]:
@@ -249,6 +250,10 @@ def _load_paths(db: sqlite_utils.Database, paths: list[Path], kind: str | None, 
     bctx, rules_problems = _bulk_context(db, reg, ctx, published, rules_path, options)
     if rules_problems:
         result.files.append(FileResult(rules_problems[0].file, "issue rules", "", fatal=rules_problems))
+    if bctx.rules is not None and bctx.rules.unused:
+        result.notes.append(f"{bctx.rules.file}: rules for issues this database does not define were set aside "
+                            f"({', '.join(bctx.rules.unused)}); load their definitions (data/unga_issues.csv has "
+                            "the General Assembly ones) and this file again to use them")
     if result.fatal:
         return result
     for f in result.files:

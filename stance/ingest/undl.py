@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from stance.errors import FieldError, Problem
-from stance.ingest.bulk import BulkContext, Item, RollCall, VoteItem
+from stance.ingest.bulk import BulkContext, Item, RollCall, RollCallMemo, VoteItem
 from stance.ingest.records import Source
 from stance.ingest.stream import RawRow, RowStream
 from stance.model import parse_date, parse_url
@@ -64,7 +64,7 @@ def missing(stream: RowStream, variant: str) -> list[str]:
     return [c for c in NEEDED if c not in index]
 
 
-class Parser:
+class Parser(RollCallMemo):
     """Turns rows into votes; a roll call's details are parsed once and shared by its rows."""
 
     def __init__(self, stream: RowStream, variant: str, ctx: BulkContext):
@@ -123,16 +123,6 @@ class Parser:
             return reg.resolve(name, "ms_name")
         except FieldError as exc:
             return ("ms_code", f"missing, and the name does not settle it: {exc.reason}")
-
-    def _roll_call(self, fields: list[str | None], row: RawRow) -> RollCall | None:
-        key = tuple(fields[i] for i in self.detail_at)
-        found = self.roll_calls.get(key)
-        if found is None:
-            found = self.roll_calls[key] = self._parse_roll_call(fields)
-        if isinstance(found, list):
-            row.problems.extend(Problem(self.file, row.line, f, reason) for f, reason in found)
-            return None
-        return found
 
     def _parse_roll_call(self, fields: list[str | None]) -> RollCall | list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []

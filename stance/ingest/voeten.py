@@ -22,7 +22,7 @@ from typing import Any
 
 from stance.db import DATA_DIR
 from stance.errors import FieldError, Problem
-from stance.ingest.bulk import BulkContext, Filtered, Item, RollCall, VoteItem
+from stance.ingest.bulk import BulkContext, Filtered, Item, RollCall, RollCallMemo, VoteItem
 from stance.ingest.stream import RawRow, RowStream
 from stance.ingest.unvotes import DATASET, ISSUE_CODES, parse_flag, parse_rcid, roll_call_id
 from stance.model import parse_date
@@ -68,7 +68,7 @@ def missing(stream: RowStream, variant: str) -> list[str]:
     return [c for c in NEEDED if c not in stream.columns]
 
 
-class Parser:
+class Parser(RollCallMemo):
     """Rows into votes; a roll call's details are parsed once and shared by its rows."""
 
     def __init__(self, stream: RowStream, variant: str, ctx: BulkContext):
@@ -135,16 +135,6 @@ class Parser:
             return ("ccode", f"COW code {number} ({state.name}) maps to {state.actor}, which is not a known actor; "
                              "add it to data/actors.csv")
         return state.actor
-
-    def _roll_call(self, fields: list[str | None], row: RawRow) -> RollCall | None:
-        key = tuple(fields[i] for i in self.detail_at)
-        found = self.roll_calls.get(key)
-        if found is None:
-            found = self.roll_calls[key] = self._parse_roll_call(fields)
-        if isinstance(found, list):
-            row.problems.extend(Problem(self.file, row.line, f, reason) for f, reason in found)
-            return None
-        return found
 
     def _parse_roll_call(self, fields: list[str | None]) -> RollCall | list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
