@@ -16,6 +16,7 @@ rolls the whole transaction back.
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -134,7 +135,9 @@ class RollCallMemo:
         raise NotImplementedError
 
     def _roll_call(self, fields: list[str | None], row: RawRow) -> RollCall | None:
-        key = tuple(fields[i] for i in self.detail_at)
+        if not hasattr(self, "_details"):
+            self._details = operator.itemgetter(*self.detail_at, self.detail_at[0])  # always a tuple
+        key = self._details(fields)
         found = self.roll_calls.get(key)
         if found is None:
             found = self.roll_calls[key] = self._parse_roll_call(fields)
@@ -459,8 +462,9 @@ class BulkLoad:
             source = Source(url[0], None, None) if url else None
         return RollCall(r["id"], r["body"], r["date"], r["title"], r["issue"], r["polarity"],
                         None if r["adopted"] is None else bool(r["adopted"]), source, r["symbol"], r["session"],
-                        r["draft"], r["meeting"], r["agenda"], r["subjects"], r["issue_codes"],
-                        None if r["important"] is None else bool(r["important"]), r["rcid"])
+                        r["draft"], r["meeting"], r["agenda"], description=r["description"],
+                        subjects=r["subjects"], issue_codes=r["issue_codes"],
+                        important=None if r["important"] is None else bool(r["important"]), rcid=r["rcid"])
 
     def _stored_roll_calls(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
