@@ -14,6 +14,7 @@ import sqlite_utils
 
 from stance import __version__, queries
 from stance.actors import registry
+from stance.cli_check import check
 from stance.db import open_db, read_only_mode, resolve_db_path
 from stance.errors import StanceError
 from stance.ingest.load import KINDS, LoadResult, load_paths, sync_reference_data
@@ -82,8 +83,13 @@ def _plain(exc: Exception) -> str:
     text = str(exc)
     if "readonly" in text:
         return "the database file is read-only"
-    if "disk is full" in text or "disk I/O" in text:
+    if "disk is full" in text:
         return "the disk is full"
+    if "disk I/O" in text:
+        return "the file could not be read or written (disk I/O error)"
+    if "unable to open" in text:
+        return ("cannot open the database file: if its folder is read-only, SQLite cannot create the -wal "
+                "and -shm files it needs beside it")
     if "not a database" in text:
         return "this file is not a SQLite database"
     if "locked" in text:
@@ -347,3 +353,4 @@ def main() -> None:
     cli(prog_name="stance")
 
 
+cli.add_command(check)

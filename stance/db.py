@@ -6,8 +6,10 @@ one: sqlite-utils records which ones a database has, so old files upgrade in pla
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlite_utils
@@ -63,6 +65,9 @@ def open_db(path: str | os.PathLike, read_only: bool = False, migrate: bool = Tr
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
+        if "unable to open" in str(exc) and path.exists() and not os.access(path.parent, os.W_OK):
+            raise DatabaseError(f"{path}: cannot open: its folder {path.parent} is read-only, and SQLite needs to "
+                                f"create {path.name}-wal and {path.name}-shm beside the database") from None
         raise DatabaseError(f"{path}: cannot open as a SQLite database ({exc})") from None
     db = sqlite_utils.Database(conn)
     if migrate:
@@ -71,6 +76,28 @@ def open_db(path: str | os.PathLike, read_only: bool = False, migrate: bool = Tr
         except sqlite3.OperationalError as exc:
             raise DatabaseError(f"{path}: cannot create or upgrade the schema ({exc})") from None
     return db
+
+
+@contextlib.contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Like `db.atomic()`, but takes the write lock first (BEGIN IMMEDIATE).
+
+    After a plain BEGIN the first statement that reads starts a snapshot; when the first write
+    then finds another writer busy, SQLite cannot wait (the snapshot will be stale once the other
+    commits) and fails at once with "database is locked", ignoring the busy timeout. BEGIN
+    IMMEDIATE waits up to BUSY_TIMEOUT_MS for the lock and then reads the current state.
+    Inside an open transaction it is a savepoint, as `atomic()` is."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+        db.execute("COMMIT")
+    except BaseException:
+        db.rollback()  # a no-op when the error already ended the transaction
+        raise
 
 
 @MIGRATIONS()

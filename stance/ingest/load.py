@@ -24,6 +24,7 @@ from typing import Any, Protocol
 import sqlite_utils
 
 from stance.actors import ActorRegistry, registry
+from stance.db import write_transaction
 from stance.errors import Problem
 from stance.ingest import gdelt, issues, statements, undl, unvotes, voeten, votes
 from stance.ingest.bulk import BulkContext, BulkFile, BulkLoad
@@ -128,14 +129,16 @@ class LoadResult:
 
 
 def detect_kind(path: Path, columns: list[str]) -> str | None:
-    """Guess the format from the header, falling back to the file name."""
+    """Guess a hand-coded format from the header, falling back to the file name. (A published
+    dataset is recognised by its header alone: one named undl_*.csv whose header is not the
+    Library's must not be read as a hand-coded file of kind 'undl', which has no parser.)"""
     if "vote" in columns:
         return "votes"
     if "stance" in columns:
         return "statements"
     if "slug" in columns:
         return "issues"
-    for kind in KINDS:
+    for kind in FORMATS:
         if kind in path.name.lower():
             return kind
     return None
@@ -254,10 +257,10 @@ def _load_paths(db: sqlite_utils.Database, paths: list[Path], kind: str | None, 
         result.notes.append(f"{bctx.rules.file}: rules for issues this database does not define were set aside "
                             f"({', '.join(bctx.rules.unused)}); load their definitions (data/unga_issues.csv has "
                             "the General Assembly ones) and this file again to use them")
+    for f in result.files:  # before any early return: every row read is counted somewhere
+        _classify(db, f)
     if result.fatal:
         return result
-    for f in result.files:
-        _classify(db, f)
     if not published and (dry_run or (result.problems and not skip_invalid)):
         return result
     writer = _RejectsWriter(rejects, result, published) if skip_invalid and rejects is not None else None
@@ -283,7 +286,8 @@ def _transaction(db: sqlite_utils.Database, result: LoadResult, published: list[
             writer.hand_rows(f)
     if progress and not published:
         progress.start(sum(len(f.records) for f in result.files))
-    with db.atomic():
+    # a load that will write takes the write lock first, so a concurrent writer makes it wait, not fail
+    with write_transaction(db) if not dry_run and not strict_failure else db.atomic():
         if not dry_run and not strict_failure:
             sync_reference_data(db, reg)
             for f in result.files:
