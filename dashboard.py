@@ -6,7 +6,7 @@ Pages render; stance.queries and stance.charts compute. Nothing else belongs her
 import streamlit as st
 
 from stance.db import read_only_mode
-from stance.views import alignment, compare, data, edit, explore, map, profile, relations, timeline
+from stance.views import alignment, compare, data, edit, explore, map, profile, relations, review, timeline
 from stance.views.common import ensure_ready
 
 st.set_page_config(page_title="Stance", page_icon="🗳️", layout="wide")
@@ -23,5 +23,6 @@ pages = [
 ]
 if not read_only_mode():
     pages.append(st.Page(edit.render, title="Add statement", icon=":material/edit_note:", url_path="add"))
+    pages.append(st.Page(review.render, title="Review", icon=":material/fact_check:", url_path="review"))
 pages.append(st.Page(data.render, title="Data", icon=":material/database:", url_path="data"))
 st.navigation(pages).run()

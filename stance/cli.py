@@ -354,3 +354,9 @@ def main() -> None:
 
 
 cli.add_command(check)
+
+
+from stance.cli_extract import extract, review  # noqa: E402 - registered last, as their own module
+
+cli.add_command(extract)
+cli.add_command(review)

@@ -378,3 +378,65 @@ CREATE TABLE relations (
 
 CREATE INDEX relations_pair_day ON relations (source_actor, target_actor, day)
 """
+
+
+@MIGRATIONS()
+def m004_extraction(db: sqlite_utils.Database) -> None:
+    """The extraction assistant's review queue: articles read and the statements proposed from them.
+
+    A proposal is never a statement: accepting one writes a statement through the loader's
+    validation (stance.extract.store) and links it here; the proposal row stays, with who decided
+    what and why, so precision can be measured on real use. Ids are content hashes, so reading an
+    article again adds nothing. If the accepted statement is later deleted (or edited into a new
+    id), the link becomes NULL rather than blocking the edit.
+    """
+    for sql in _EXTRACTION.split(";\n\n"):
+        if sql.strip():
+            db.execute(sql)
+
+
+_EXTRACTION = """
+CREATE TABLE articles (
+    id TEXT PRIMARY KEY,
+    path TEXT,
+    url TEXT,
+    outlet TEXT,
+    title TEXT,
+    date TEXT,
+    date_precision TEXT CHECK (date_precision IS NULL OR date_precision IN ('year', 'month', 'day')),
+    sha256 TEXT NOT NULL,
+    extracted_at TEXT NOT NULL
+);
+
+CREATE TABLE proposals (
+    id TEXT PRIMARY KEY,
+    article TEXT NOT NULL REFERENCES articles(id),
+    actor TEXT NOT NULL,
+    issue TEXT NOT NULL,
+    stance INTEGER NOT NULL CHECK (stance BETWEEN -2 AND 2),
+    date TEXT,
+    date_precision TEXT CHECK (date_precision IS NULL OR date_precision IN ('year', 'month', 'day')),
+    sentence TEXT NOT NULL,
+    sentence_index INTEGER,
+    speaker TEXT,
+    quote TEXT,
+    cues TEXT,
+    cue_spans TEXT,
+    rule TEXT NOT NULL,
+    confidence REAL CHECK (confidence IS NULL OR confidence BETWEEN 0 AND 1),
+    notes TEXT,
+    proposed_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'rejected')),
+    edited INTEGER CHECK (edited IS NULL OR edited IN (0, 1)),
+    decided_by TEXT,
+    decided_at TEXT,
+    reason TEXT,
+    statement_id TEXT REFERENCES statements(id) ON DELETE SET NULL,
+    CHECK (status = 'pending' OR (decided_by IS NOT NULL AND decided_at IS NOT NULL)),
+    CHECK (status <> 'rejected' OR reason IS NOT NULL)
+);
+
+CREATE INDEX proposals_status_issue_actor ON proposals (status, issue, actor, confidence);
+
+CREATE INDEX proposals_article ON proposals (article, sentence_index)
+"""

@@ -1,0 +1,628 @@
+"""From one sentence to stance findings: cues, what they are about, who holds them, and with what sign.
+
+For each cue (from data/extract/cues.csv) the rules decide, in order:
+
+1. **Whether it states a position.** A question, or a hedge before the cue ("whether"), states none.
+2. **The issue.** An act cue ("backs", "rejected") looks for an issue phrase after it, up to 15
+   words on, stopping at a clause boundary (";", ":", a dash, "but", "while", "which"...), a speech
+   verb or a new predicate; if the cue ends its clause ("..., which Washington rejects") or is
+   passive ("was rejected by") it looks back instead. A judgement cue ("insulting", "realistic")
+   looks back first ("The double freeze is insulting"), then forward. A phrase like "the proposal"
+   refers back to the issue last named in this sentence or the two before it.
+3. **The sign.** polarity x strength from the cue, an intensifier before it ("firmly opposes") for
+   strength 2; a negation before it in the same clause ("did not support", "refused to endorse",
+   "not ... accept") turns support into opposition (-1, or -2 after "never") and opposition into
+   weak support (+1, lower confidence); a flip before the issue ("easing sanctions", "sanctions
+   relief") reverses it; an opposing cue inside the object ("criticised Washington for rejecting the
+   double freeze") reverses it too.
+4. **The actor** (attribution). A cue inside a direct quotation belongs to a subject named inside the
+   quotation before it, else to the quotation's speaker ('"...," Lavrov said', 'Wang said: "..."').
+   Outside quotations: the agent of a passive ("rejected by Washington"); for a stance noun ("the
+   Chinese proposal", "Moscow's backing", "its support") the owner named in the noun phrase, or the
+   subject of a light verb ("expressed support for"); otherwise the nearest actor before the cue
+   that is not the object of a preposition or of "urged"/"asked"/"told" (so "urged Washington to
+   accept" is the urger's position), with actors joined by "and" taken together. "he"/"she" stand
+   for the last person named; "we"/"I" are the quotation's speaker or, in a press release, the
+   publisher (--speaker-actor). A judgement without any actor belongs to the sentence's speaker
+   ("..., Haley said") or the publisher.
+
+Grammar words (prepositions, speech verbs, light verbs) are kept here; every domain word is data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from stance.extract.actors import Context, Group, find_groups
+from stance.extract.lexicon import Cue, IssuePhrase, Lexicon, Match, Modifier
+from stance.extract.text import Token, quote_regions, tokenize
+
+PREPOSITIONS = {"with", "to", "against", "on", "from", "at", "for", "of", "toward", "towards", "between", "among",
+                "by", "than", "into", "over", "about", "upon", "in", "like", "unlike", "including", "via", "across",
+                "after", "before", "during", "under", "without", "through", "amid", "despite", "besides", "beyond",
+                "near", "around", "behind", "as", "within"}
+OBJECT_VERBS = {"urge", "urged", "urges", "urging", "ask", "asked", "asks", "asking", "press", "pressed", "presses",
+                "pressing", "tell", "told", "tells", "telling", "encourage", "encouraged", "encourages",
+                "encouraging", "persuade", "persuaded", "invite", "invited", "allow", "allowed", "prompting",
+                "prompted", "forcing", "forced", "warned", "warning", "warns", "met", "meets", "meeting", "thanked",
+                "blamed", "accused", "accusing"}
+SPEECH_VERBS = {"said", "says", "say", "told", "tells", "added", "adds", "stated", "declared", "noted", "stressed",
+                "insisted", "warned", "wrote", "argued", "explained", "asserted", "affirmed", "announced",
+                "reiterated", "replied", "saying", "according", "asked", "continued"}
+LIGHT_VERBS = {"expressed", "expresses", "express", "expressing", "voiced", "voices", "voice", "voicing",
+               "reiterated", "reiterates", "reaffirmed", "reaffirms", "gave", "give", "gives", "giving", "offered",
+               "offers", "declared", "announced", "pledged", "pledges", "renewed", "renews", "showed", "shows",
+               "signalled", "signaled", "stated", "restated", "confirmed", "ensure", "ensures", "ensured",
+               "ensuring", "lent", "lend", "lends", "made", "make", "makes", "threw", "extended", "extends"}
+DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "my", "this", "that", "these", "those", "any",
+               "no", "'s", "such", "'"}
+NP_ADJECTIVES = {"full", "strong", "firm", "broad", "continued", "unwavering", "own", "renewed", "clear", "joint",
+                 "new", "initial", "earlier", "latest", "tacit", "public", "formal", "explicit", "qualified",
+                 "conditional", "active", "consistent", "so-called", "so", "called", "original", "firmest",
+                 "strongest", "overwhelming", "staunch", "vocal", "total", "complete", "effective", "strict"}
+POSSESSIVE_PRONOUNS = {"its", "their", "his", "her"}
+NOUN_CUES = {"proposal", "endorsement", "rejection", "opposition", "implementation"}
+BE_VERBS = {"is", "was", "were", "are", "be", "been", "being", "has", "have", "had", "get", "got"}
+HARD_BOUNDARY_WORDS = {"but", "while", "whereas", "although", "though", "however", "yet", "meanwhile"}
+RELATIVES = {"which", "who", "whom", "whose"}
+COORDINATION = {",", "and", "the", "as", "well", "both", "together"}
+SEARCH = 15
+
+
+@dataclass
+class Finding:
+    """One actor's stance on one issue read from one cue of a sentence."""
+
+    actor: str
+    issue: str
+    stance: int
+    cue: Match
+    rule: str
+    confidence: float
+    speaker: str | None = None
+    quote: str | None = None
+    cue_spans: list[tuple[int, int]] = field(default_factory=list)  # character offsets in the sentence
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IssueHit:
+    start: int
+    end: int
+    issue: str
+    anaphor: bool
+
+
+@dataclass
+class Analysis:
+    """Everything found in one sentence, shared by the rules."""
+
+    text: str
+    tokens: list[Token]
+    groups: list[Group]
+    cues: list[Match]
+    intensifiers: list[Match]
+    modifiers: list[Match]
+    issues: list[IssueHit]
+    quotes: list[tuple[int, int]]  # token ranges (open quote index, close quote index) of direct quotations
+    speaker_actor: str | None
+
+    def quote_of(self, i: int) -> tuple[int, int] | None:
+        return next((q for q in self.quotes if q[0] < i < q[1]), None)
+
+
+# --- Building the analysis --------------------------------------------------------------------
+
+def analyse(text: str, lex: Lexicon, ctx: Context, issue_context: set[str], recent_issue: str | None,
+            speaker_actor: str | None) -> Analysis:
+    tokens = tokenize(text)
+    cue_matches = lex.cues.find(tokens)
+    cues = [m for m in cue_matches if m.payload.kind != "intensifier"]
+    intensifiers = [m for m in cue_matches if m.payload.kind == "intensifier"]
+    groups = find_groups(tokens, lex, ctx, {m.start for m in cues if _noun_form(tokens, m)})
+    issues = _issues(tokens, lex, issue_context, recent_issue)
+    return Analysis(text, tokens, groups, cues, intensifiers, lex.modifiers.find(tokens), issues,
+                    _direct_quotes(text, tokens), speaker_actor)
+
+
+def _noun_form(tokens: list[Token], cue: Match) -> bool:
+    """A cue written as a noun ("proposal", "support", "backing"): what a demonym may own."""
+    form = tokens[cue.start].norm
+    first = cue.payload.text.split("|")[0].split()[0].lower()
+    return cue.payload.text in NOUN_CUES or (cue.payload.kind == "act" and (form == first or form.endswith("ing")))
+
+
+def _issues(tokens: list[Token], lex: Lexicon, issue_context: set[str], recent: str | None) -> list[IssueHit]:
+    """Issue mentions; '*' phrases refer back to the last issue named (None: left out)."""
+    out: list[IssueHit] = []
+    for m in lex.issues.find(tokens):
+        phrase: IssuePhrase = m.payload
+        if phrase.issue == "-":
+            continue
+        if phrase.context and not (set(phrase.context) & issue_context):
+            continue
+        if phrase.issue == "*":
+            last = out[-1].issue if out else recent
+            if last:
+                out.append(IssueHit(m.start, m.end, last, True))
+            continue
+        out.append(IssueHit(m.start, m.end, phrase.issue, False))
+    return out
+
+
+def _direct_quotes(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+    """Double-quoted passages of four words or more: what someone said. Shorter ones are names or
+    scare quotes ('the so-called "freeze for freeze"')."""
+    by_offset = {t.start: i for i, t in enumerate(tokens)}
+    out = []
+    for a, b in quote_regions(text):
+        if a in by_offset and b in by_offset:
+            i, j = by_offset[a], by_offset[b]
+            if sum(t.is_word for t in tokens[i + 1:j]) >= 4:
+                out.append((i, j))
+    return out
+
+
+# --- The rules --------------------------------------------------------------------------------
+
+def findings(an: Analysis) -> list[Finding]:
+    """Every (actor, issue, stance) the sentence supports, one per cue and actor."""
+    if an.text.rstrip(" \"”’')").endswith("?"):
+        return []
+    out: list[Finding] = []
+    for cue in an.cues:
+        if _hedged(an, cue):
+            continue
+        hit, flips, how = _issue_for(an, cue)
+        if hit is None:
+            continue
+        stance, sign_notes, confidence = _stance(an, cue, flips)
+        if stance == 0:
+            continue
+        for group, rule, speaker, quote in _actors_for(an, cue):
+            actor = group.actor if group.kind != "first-person" else None
+            actor = actor or (an.speaker_actor if group.kind == "first-person" else None)
+            if not actor:
+                continue
+            speaker = speaker or _person_for(an, actor, cue.start)
+            conf = confidence + RULE_CONFIDENCE.get(rule, 0.7) - 0.7 - (0.15 if hit.anaphor else 0)
+            out.append(Finding(actor, hit.issue, stance, cue, rule, round(max(0.05, min(0.95, conf)), 2),
+                               speaker, quote, [(an.tokens[cue.start].start, an.tokens[cue.end - 1].end)],
+                               sign_notes + ([how] if how else [])))
+    return out
+
+
+RULE_CONFIDENCE = {"quote": 0.85, "quote-subject": 0.85, "subject": 0.8, "passive": 0.75, "owner": 0.75,
+                   "first-person": 0.8, "speaker": 0.7, "pronoun": 0.65, "light-verb": 0.75}
+
+
+def _hedged(an: Analysis, cue: Match) -> bool:
+    start = _clause_start(an, cue.start)
+    return any(m.payload.kind == "hedge" and start <= m.start < cue.start for m in an.modifiers)
+
+
+def _clause_start(an: Analysis, i: int) -> int:
+    j = i - 1
+    while j >= 0 and not _hard_boundary(an.tokens[j]):
+        j -= 1
+    return j + 1
+
+
+def _hard_boundary(tok: Token) -> bool:
+    return tok.kind == "dash" or tok.text in {";", ":", "(", ")"} or tok.norm in HARD_BOUNDARY_WORDS
+
+
+def _intervening_cue(an: Analysis, i: int) -> Match | None:
+    return next((c for c in an.cues if c.start == i), None)
+
+
+def _issue_for(an: Analysis, cue: Match) -> tuple[IssueHit | None, int, str]:
+    """The issue a cue is about, how many flips lie between them, and a note on how it was found."""
+    kind = cue.payload.kind
+    order = ("before", "after") if kind == "judgement" else ("after", "before")
+    for direction in order:
+        if direction == "before" and kind != "judgement" and not _looks_back(an, cue):
+            continue
+        hit, flips = (_after(an, cue) if direction == "after" else _before(an, cue, SEARCH))
+        if hit:
+            return hit, len(flips | _flip_around(an, hit)), ""
+    if kind == "judgement" or _looks_back(an, cue):
+        hit, flips = _before(an, cue, len(an.tokens))
+        if hit:
+            return hit, len(flips | _flip_around(an, hit)), "issue named earlier in the sentence"
+    return None, 0, ""
+
+
+def _looks_back(an: Analysis, cue: Match) -> bool:
+    """An act cue is about something before it when it ends its clause ('which Washington rejects'),
+    is passive ('was rejected by'), or is a stance noun with the issue inside its noun phrase."""
+    tokens = an.tokens
+    nxt = tokens[cue.end] if cue.end < len(tokens) else None
+    if nxt is None or nxt.kind in {"punct", "dash"} or nxt.norm in {"by", "from", "and", "but", "in", "on", "at"} \
+            or nxt.kind == "quote":
+        return True
+    after = tokens[cue.end + 1] if cue.end + 1 < len(tokens) else None
+    if nxt.norm in {"it", "them", "this"} and (after is None or not after.is_word or after.norm in PREPOSITIONS):
+        return True
+    prev = [t.norm for t in tokens[max(0, cue.start - 3):cue.start]]
+    if any(w in BE_VERBS for w in prev):
+        return True
+    return _nominal(an, cue)
+
+
+def _after(an: Analysis, cue: Match) -> tuple[IssueHit | None, set[int]]:
+    """The first issue after the cue in its clause, and the flips met on the way (by token index; an
+    opposing cue inside the object counts as one)."""
+    flips: set[int] = set()
+    i = cue.end
+    limit = min(len(an.tokens), cue.end + SEARCH)
+    starts = {h.start: h for h in an.issues}
+    while i < limit:
+        if i in starts:
+            return starts[i], flips
+        tok = an.tokens[i]
+        if _hard_boundary(tok) or tok.norm in RELATIVES or tok.norm in SPEECH_VERBS or tok.text in ".!?":
+            return None, set()
+        other = _intervening_cue(an, i)
+        if other is not None:
+            if not _in_object(an, other):
+                return None, set()
+            if other.payload.polarity < 0:
+                flips.add(i)
+            i = other.end
+            continue
+        if any(m.start == i and m.payload.kind == "flip" for m in an.modifiers):
+            flips.add(i)
+        i += 1
+    return None, set()
+
+
+def _in_object(an: Analysis, inner: Match) -> bool:
+    """A cue inside the object of another ("criticised Washington for rejecting", "brushed aside
+    China's call for") rather than a new predicate ("rejected it and called for")."""
+    j = inner.start - 1
+    while j >= 0 and any(m.start <= j < m.end for m in an.intensifiers):
+        j -= 1
+    if j < 0:
+        return False
+    prev = an.tokens[j]
+    if prev.norm in {"for", "of"} | DETERMINERS:
+        return True
+    return any(g.end == j + 1 for g in an.groups if g.kind != "first-person")
+
+
+def _before(an: Analysis, cue: Match, reach: int) -> tuple[IssueHit | None, set[int]]:
+    lower = max(0, cue.start - reach)
+    if reach == SEARCH:
+        lower = max(lower, _clause_start(an, cue.start))
+    hits = [h for h in an.issues if lower <= h.start and h.end <= cue.start]
+    if not hits:
+        return None, set()
+    return max(hits, key=lambda h: h.end), set()
+
+
+def _flip_around(an: Analysis, hit: IssueHit) -> set[int]:
+    """A flip right before the issue ('easing of sanctions') or a flip-after right after it ('relief')."""
+    flips = set()
+    for m in an.modifiers:
+        mod: Modifier = m.payload
+        if mod.kind == "flip" and hit.start - 4 <= m.end <= hit.start \
+                and not any(t.norm in {",", ";"} for t in an.tokens[m.end:hit.start]):
+            flips.add(m.start)
+        if mod.kind == "flip-after" and hit.end <= m.start <= hit.end + 1:
+            flips.add(m.start)
+    return flips
+
+
+def _stance(an: Analysis, cue: Match, flips: int) -> tuple[int, list[str], float]:
+    payload: Cue = cue.payload
+    strength = 2 if payload.strength == 2 or _intensified(an, cue) else 1
+    polarity = payload.polarity
+    notes = []
+    confidence = 0.7
+    negation = _negation(an, cue)
+    if negation is not None:
+        notes.append(f"negated by “{negation.payload.text}”")
+        if polarity > 0:
+            polarity, strength = -1, negation.payload.strength
+            confidence -= 0.05
+        else:
+            polarity, strength = 1, 1
+            confidence -= 0.2
+    if flips % 2:
+        polarity = -polarity
+        notes.append("reversed by what the issue is (easing, rather than, an opposing cue)")
+        confidence -= 0.1
+    return polarity * strength, notes, confidence
+
+
+def _intensified(an: Analysis, cue: Match) -> bool:
+    for m in an.intensifiers:
+        between = an.tokens[m.end:cue.start]
+        if m.end <= cue.start and len(between) <= 2 and all(t.is_word for t in between):
+            return True
+    return False
+
+
+def _negation(an: Analysis, cue: Match) -> Match | None:
+    """A negation up to four words before the cue, in its clause, with no speech verb or 'that'
+    between ('did not say it would support' does not negate 'support'); 'not only' is no negation."""
+    for m in sorted(an.modifiers, key=lambda m: -m.end):
+        if m.payload.kind != "negation" or m.end > cue.start:
+            continue
+        between = an.tokens[m.end:cue.start]
+        if len(between) > 4:
+            break
+        if any(t.kind in {"punct", "dash"} or t.norm in SPEECH_VERBS or t.norm in {"that", "only", "whether"}
+               or t.norm in RELATIVES for t in between):
+            continue
+        if any(c.start >= m.end and c.end <= cue.start for c in an.cues):
+            continue
+        return m
+    return None
+
+
+# --- Attribution ---------------------------------------------------------------------------------
+
+Attribution = tuple[Group, str, str | None, str | None]  # group, rule, speaker, quote
+
+
+def _actors_for(an: Analysis, cue: Match) -> list[Attribution]:
+    quote = an.quote_of(cue.start)
+    quote_text = _quote_text(an, quote) if quote else None
+    if quote and _nominal(an, cue):  # a stance noun needs its owner, inside a quotation too
+        owners = _owner(an, cue)
+        speaker = _quote_speaker(an, quote)
+        out = []
+        for g, _rule, spk, _ in owners:
+            if g.kind == "first-person" and speaker:  # "our proposal" in the speaker's words
+                out.append((speaker, "quote", speaker.speaker, quote_text))
+            elif g.kind != "first-person":
+                out.append((g, "quote-subject", spk, quote_text))
+        return out
+    if quote:
+        inside = _subject(an, cue, within=quote)
+        speaker = _quote_speaker(an, quote)
+        if inside and inside[0].kind not in {"first-person", "pronoun"}:
+            spk = speaker.speaker if speaker and speaker.actor == inside[0].actor else inside[0].speaker
+            return [(g, "quote-subject", spk, quote_text) for g in inside]
+        if speaker:
+            return [(speaker, "quote", speaker.speaker, quote_text)]
+        return []
+    agent = _passive_agent(an, cue)
+    if agent:
+        return [(g, "passive", g.speaker, None) for g in agent]
+    if _nominal(an, cue):
+        return _owner(an, cue)
+    subject = _subject(an, cue)
+    if subject:
+        rule = "pronoun" if subject[0].kind == "pronoun" else "first-person" \
+            if subject[0].kind == "first-person" else "subject"
+        return [(g, rule, g.speaker, None) for g in subject]
+    if cue.payload.kind == "judgement":
+        speaker = _sentence_speaker(an)
+        if speaker:
+            return [(speaker, "speaker", speaker.speaker, None)]
+        if an.speaker_actor:
+            return [(Group(cue.start, cue.start, None, "", kind="first-person"), "first-person", None, None)]
+    return []
+
+
+def _quote_text(an: Analysis, quote: tuple[int, int]) -> str:
+    a, b = an.tokens[quote[0]].end, an.tokens[quote[1]].start
+    return an.text[a:b].strip().rstrip(",").strip()
+
+
+def _eligible(an: Analysis, g: Group, i: int, within: tuple[int, int] | None) -> bool:
+    if g.end > i or g.kind == "title" and g.actor is None or g.possessive and g.kind == "blocker":
+        return False
+    q = an.quote_of(g.start)
+    if within is not None:
+        if not (within[0] < g.start and g.end <= within[1]):
+            return False
+    elif q is not None:
+        return False
+    if g.kind not in {"first-person"} and governed(an, g):
+        return False
+    if g.kind == "first-person" and g.possessive:
+        return False
+    return not _blocked(an, g, i)
+
+
+def governed(an: Analysis, g: Group) -> bool:
+    """The object of a preposition or of 'urged'/'told': 'talks with Russia', 'urged Washington to'.
+    A list counts as one: in 'with the United States, China, Russia and others', none is a subject."""
+    j = g.start - 1
+    while j >= 0:
+        tok = an.tokens[j]
+        if tok.norm in {"the", "a", "an"} or tok.kind == "quote":
+            j -= 1
+            continue
+        if tok.norm in {",", "and", "or"}:
+            left = next((h for h in an.groups if h.end == j and h.kind != "first-person"), None)
+            if left is None:
+                return False
+            j = left.start - 1
+            continue
+        break
+    if j < 0:
+        return False
+    word = an.tokens[j].norm
+    if word == "by":
+        return True
+    return word in PREPOSITIONS or word in OBJECT_VERBS
+
+
+def _blocked(an: Analysis, g: Group, i: int) -> bool:
+    """A relative clause whose antecedent is not this actor ('the countries which raised their hands in
+    favour') has its own subject: an actor before it is not the one taking the stance."""
+    for j in range(g.end, i):
+        if an.tokens[j].norm in RELATIVES:
+            k = j - 1
+            if k >= 0 and an.tokens[k].norm == ",":
+                k -= 1
+            if k != g.end - 1 and not any(h.end == k + 1 for h in an.groups):
+                return True
+    return False
+
+
+def _subject(an: Analysis, cue: Match, within: tuple[int, int] | None = None) -> list[Group]:
+    """The nearest eligible actor before the cue, with the actors coordinated with it."""
+    candidates = [g for g in an.groups if _eligible(an, g, cue.start, within)]
+    if not candidates:
+        return []
+    nearest = max(candidates, key=lambda g: g.end)
+    if nearest.kind == "blocker":  # "the sanctions the Security Council imposed": not the earlier actor's act
+        return []
+    return _coordinated_left(an, nearest)
+
+
+def _coordinated_left(an: Analysis, g: Group) -> list[Group]:
+    out = [g]
+    current = g
+    while True:
+        left = [h for h in an.groups if h.end <= current.start and h.kind != "first-person"]
+        if not left:
+            break
+        h = max(left, key=lambda h: h.end)
+        between = [t.norm for t in an.tokens[h.end:current.start]]
+        if not between or not set(between) <= COORDINATION or "and" not in between and "," not in between:
+            break
+        if h.possessive:
+            break
+        out.insert(0, h)
+        current = h
+    return [x for x in out if x.actor or x.kind == "first-person"]
+
+
+def _coordinated_right(an: Analysis, g: Group) -> list[Group]:
+    out = [g]
+    current = g
+    while True:
+        right = [h for h in an.groups if h.start >= current.end]
+        if not right:
+            break
+        h = min(right, key=lambda h: h.start)
+        between = [t.norm for t in an.tokens[current.end:h.start]]
+        if not between or not set(between) <= COORDINATION or "and" not in between and "," not in between:
+            break
+        out.append(h)
+        current = h
+    return [x for x in out if x.actor]
+
+
+def _passive_agent(an: Analysis, cue: Match) -> list[Group]:
+    """'was rejected by Washington', 'proposed by Russia and China', 'support from Moscow'."""
+    for j in range(cue.end, min(cue.end + 3, len(an.tokens))):
+        if an.tokens[j].norm in {"by", "from"}:
+            g = next((g for g in an.groups if g.start in {j + 1, j + 2} and g.actor), None)
+            if g is None:
+                return []
+            passive = any(t.norm in BE_VERBS for t in an.tokens[max(0, cue.start - 3):cue.start]) \
+                or _nominal(an, cue) or (cue.start > 0 and an.tokens[cue.start - 1].norm not in {"to"}
+                                         and an.tokens[j].norm == "by")
+            return _coordinated_right(an, g) if passive else []
+        if not an.tokens[j].is_word:
+            return []
+    return []
+
+
+def _nominal(an: Analysis, cue: Match) -> bool:
+    """A stance noun ('the Chinese proposal', 'its support for', 'Moscow's backing') rather than a verb
+    ('China proposed'): a noun cue, or a verb cue in its base or -ing form opening with a determiner
+    or an owner's 's."""
+    if cue.payload.text in NOUN_CUES:
+        return True
+    if cue.payload.kind != "act":
+        return False
+    form = an.tokens[cue.start].norm
+    first = cue.payload.text.split("|")[0].split()[0].lower()
+    if form != first and not form.endswith("ing"):
+        return False
+    return _np_start(an, cue)[1]
+
+
+def _np_start(an: Analysis, cue: Match) -> tuple[int, bool]:
+    """Walk back over the noun phrase before a cue (adjectives, intensifiers, issue words, demonyms);
+    returns where it starts and whether it is one: it must open with a determiner or an owner's 's."""
+    j = cue.start - 1
+    while j >= 0:
+        tok = an.tokens[j]
+        if tok.norm in {"'s", "'"}:
+            owner = next((g for g in an.groups if g.end == j and g.kind != "first-person"), None)
+            return (owner.start if owner else j), True
+        if tok.norm in DETERMINERS:
+            return j, True
+        group = next((g for g in an.groups if g.start <= j < g.end and g.kind != "first-person"), None)
+        issue = next((h for h in an.issues if h.start <= j < h.end), None)
+        if group is not None:
+            j = group.start - 1
+            continue
+        if issue is not None:
+            j = issue.start - 1
+            continue
+        if tok.norm in NP_ADJECTIVES or tok.kind in {"hyphen", "quote"} or \
+                any(m.start <= j < m.end for m in an.intensifiers):
+            j -= 1
+            continue
+        return j + 1, False
+    return 0, False
+
+
+def _owner(an: Analysis, cue: Match) -> list[Attribution]:
+    """Who holds a stance noun: an actor inside the noun phrase, a possessive pronoun's antecedent,
+    'by/from X' after it, or the subject of a light verb before it."""
+    start = _np_start(an, cue)[0]
+    inside = [g for g in an.groups if start <= g.start and g.end <= cue.start and g.kind != "first-person"]
+    if inside:
+        first = inside[0]
+        return [(g, "owner", g.speaker, None) for g in _coordinated_right(an, first) if g.end <= cue.start] \
+            or [(first, "owner", first.speaker, None)]
+    pronoun = next((t for t in an.tokens[start:cue.start] if t.norm in POSSESSIVE_PRONOUNS | {"our", "my"}), None)
+    before = an.tokens[start - 1].norm if start > 0 else ""
+    if pronoun is not None and pronoun.norm in {"our", "my"}:
+        g = Group(start, start + 1, None, pronoun.text, kind="first-person")
+        return [(g, "first-person", None, None)]
+    if pronoun is not None or before in LIGHT_VERBS:
+        pseudo = Match(start, start + 1, cue.phrase)
+        subject = _subject(an, pseudo)
+        rule = "light-verb" if before in LIGHT_VERBS else "owner"
+        return [(g, rule, g.speaker, None) for g in subject]
+    return []
+
+
+def _quote_speaker(an: Analysis, quote: tuple[int, int]) -> Group | None:
+    """'"...," Wang said' / '"...," said Peskov' / 'Wang told reporters: "..."' / 'X called it "..."'."""
+    after = [g for g in an.groups if quote[1] < g.start <= quote[1] + 8]
+    window = [t.norm for t in an.tokens[quote[1] + 1:quote[1] + 10]]
+    if after and any(w in SPEECH_VERBS for w in window):
+        g = after[0]
+        return g if g.actor or g.kind == "first-person" else None
+    before = [g for g in an.groups if g.end <= quote[0] and an.quote_of(g.start) is None
+              and g.kind != "first-person" and not governed(an, g)]
+    if before:
+        g = max(before, key=lambda g: g.end)
+        return g if g.actor else None
+    if an.speaker_actor:
+        return Group(quote[0], quote[0], None, "", kind="first-person")
+    return None
+
+
+def _sentence_speaker(an: Analysis) -> Group | None:
+    """Who the sentence reports: ', Haley said.' at its end, or 'X said (that) ...' at its start."""
+    n = len(an.tokens)
+    for g in an.groups:
+        following = [t.norm for t in an.tokens[g.end:g.end + 3]]
+        preceding = [t.norm for t in an.tokens[max(0, g.start - 2):g.start]]
+        near_end = g.start >= n - 10
+        if g.actor and any(w in SPEECH_VERBS for w in following + (preceding if near_end else [])):
+            return g
+    return None
+
+
+def _person_for(an: Analysis, actor: str, before: int) -> str | None:
+    """The named person of that actor who speaks in the sentence ("Wang also said China would..."),
+    as the speaker of a stance attributed to the state."""
+    people = [g for g in an.groups if g.kind in {"person", "pronoun"} and g.actor == actor and g.start < before
+              and g.speaker]
+    return people[-1].speaker if people else None
