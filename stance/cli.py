@@ -15,7 +15,7 @@ import sqlite_utils
 from stance import __version__, queries
 from stance.actors import registry
 from stance.cli_check import check
-from stance.db import open_db, read_only_mode, resolve_db_path
+from stance.db import open_db, read_only_mode, resolve_db_path, write_transaction
 from stance.errors import StanceError
 from stance.ingest.load import KINDS, LoadResult, load_paths, sync_reference_data
 from stance.sample import build_sample, sample_paths
@@ -107,7 +107,7 @@ def init(db_path: str | None) -> None:
       python -m stance init --db research.db
     """
     with _database(db_path, write=True) as db:
-        with db.atomic():
+        with write_transaction(db):
             sync_reference_data(db, registry())
         n = db["actors"].count
     click.echo(f"{resolve_db_path(db_path)}: ready ({n} actors known)")

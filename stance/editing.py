@@ -27,7 +27,7 @@ import pandas as pd
 import sqlite_utils
 
 from stance.actors import registry
-from stance.db import read_only_mode
+from stance.db import read_only_mode, write_transaction
 from stance.errors import Problem, StanceError, ValidationError
 from stance.ingest.reader import Row
 from stance.ingest.records import Context
@@ -114,18 +114,8 @@ def _audit(db: sqlite_utils.Database, who: str, action: str, statement_id: str,
 def _locked(db: sqlite_utils.Database, work: Callable[[], T]) -> T:
     """Run `work` in one transaction that holds the write lock from its start (BEGIN IMMEDIATE), so
     the checks inside `work` still hold when it writes; inside a caller's transaction, a savepoint."""
-    if db.conn.in_transaction:
-        with db.atomic():
-            return work()
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        result = work()
-        db.execute("COMMIT")
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.rollback()
-        raise
-    return result
+    with write_transaction(db):
+        return work()
 
 
 def _run(db: sqlite_utils.Database, work: Callable[[], T]) -> T:

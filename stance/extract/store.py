@@ -20,7 +20,7 @@ import pandas as pd
 import sqlite_utils
 
 from stance import editing
-from stance.db import read_only_mode
+from stance.db import read_only_mode, write_transaction
 from stance.errors import Problem, StanceError, ValidationError
 from stance.extract.propose import Extraction, Proposal
 from stance.model import stance_text
@@ -58,18 +58,8 @@ def _now() -> str:
 
 def _locked(db: sqlite_utils.Database, work: Callable[[], T]) -> T:
     """One transaction that holds the write lock from its start, so a check still holds at the write."""
-    if db.conn.in_transaction:
-        with db.atomic():
-            return work()
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        result = work()
-        db.execute("COMMIT")
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.rollback()
-        raise
-    return result
+    with write_transaction(db):
+        return work()
 
 
 def save(db: sqlite_utils.Database, extraction: Extraction, path: str | None = None) -> Saved:
