@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+MAX_REASON = 1_000  # characters: enough for any real value and what was expected instead
+
 
 class StanceError(Exception):
     "Root of every error Stance raises on purpose."
@@ -17,6 +19,11 @@ class Problem:
     line: int
     field: str
     reason: str
+
+    def __post_init__(self) -> None:
+        if len(self.reason) > MAX_REASON:  # a reason quoting a huge field whole would be megabytes long
+            cut = f"{self.reason[:MAX_REASON - 300]} [...] {self.reason[-250:]}"
+            object.__setattr__(self, "reason", cut)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.field}: {self.reason}"

@@ -36,7 +36,7 @@ BODIES = ("UNSC", "UNGA")
 _TRUE = {"true", "yes", "y", "1", "adopted"}
 _FALSE = {"false", "no", "n", "0", "failed", "vetoed", "not adopted"}
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)  # \d alone accepts '٢٠١٧' and '２０１７'
 
 
 @dataclass(frozen=True)

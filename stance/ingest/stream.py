@@ -119,7 +119,12 @@ class RowStream:
             return
         if self.delimiter is None:
             self.delimiter = _sniff_delimiter(first)
-        self.first_fields = self._split_one(first)
+        try:
+            self.first_fields = self._split_one(first)
+        except csv.Error as exc:  # e.g. lines ending in a bare \r (old Mac files): one endless "line"
+            self.fatal.append(Problem(self.file, 1, "-", f"cannot read the first line as CSV ({exc})"))
+            self.close()
+            return
         if self.header:
             self.columns = [column_key(c) for c in self.first_fields]
             dupes = sorted({c for c in self.columns if c and self.columns.count(c) > 1})

@@ -176,7 +176,7 @@ def _day(text: str, problems: list[tuple[str, str]]) -> str | None:
     """M/D/YYYY as Voeten writes it, or YYYY-MM-DD."""
     iso = text
     parts = text.split("/")
-    if len(parts) == 3 and all(p.isdigit() for p in parts):
+    if len(parts) == 3 and all(p.isascii() and p.isdigit() for p in parts):  # '²'.isdigit(), but int('²') fails
         month, day, year = parts
         iso = f"{year}-{int(month):02d}-{int(day):02d}" if len(year) == 4 else text
     try:

@@ -17,6 +17,7 @@ from stance.views.common import (
     md_escape,
     read,
     require_data,
+    safe_link,
     set_url,
     year_range_picker,
 )
@@ -28,7 +29,7 @@ def evidence_frame(points: pd.DataFrame) -> pd.DataFrame:
         "Kind": points["kind"].map(charts.KIND_LABELS),
         "Stance": points["stance"].map(stance_text),
         "Speaker": points["speaker"], "Quote or vote": points["text"], "Notes": points["notes"],
-        "Source": points["source_url"],
+        "Source": points["source_url"].map(safe_link),  # a LinkColumn: only http(s) may become a link
     }).fillna("")
 
 
