@@ -78,31 +78,37 @@ def issue_summary(db: sqlite_utils.Database) -> pd.DataFrame:
 
 def statements_without_source(db: sqlite_utils.Database) -> pd.DataFrame:
     """Statements no one can check: no source link."""
+    # MATERIALIZED: one plain scan of the table. Left to itself SQLite walks the (issue, ...) index
+    # for the ORDER BY and fetches every statement's row from it: 300 ms for 100k statements, not 20.
     return frame(db, """
+        WITH s AS MATERIALIZED (
+            SELECT id, date, issue, day, actor, speaker, coder FROM statements WHERE source_id IS NULL)
         SELECT s.id, s.date, s.issue, a.name AS actor, s.speaker, s.coder
-        FROM statements s JOIN actors a ON a.code = s.actor
-        WHERE s.source_id IS NULL ORDER BY s.issue, s.day, a.name""")
+        FROM s JOIN actors a ON a.code = s.actor ORDER BY s.issue, s.day, a.name""")
 
 
 def statements_without_text(db: sqlite_utils.Database) -> pd.DataFrame:
     """Statements with neither a quote nor notes: the stance value has nothing to stand on."""
     return frame(db, """
+        WITH s AS MATERIALIZED (
+            SELECT id, date, issue, day, actor, stance, speaker, coder FROM statements
+            WHERE trim(coalesce(quote, '')) = '' AND trim(coalesce(notes, '')) = '')
         SELECT s.id, s.date, s.issue, a.name AS actor, s.stance, s.speaker, s.coder
-        FROM statements s JOIN actors a ON a.code = s.actor
-        WHERE trim(coalesce(s.quote, '')) = '' AND trim(coalesce(s.notes, '')) = ''
-        ORDER BY s.issue, s.day, a.name""")
+        FROM s JOIN actors a ON a.code = s.actor ORDER BY s.issue, s.day, a.name""")
 
 
 def group_actors_without_data(db: sqlite_utils.Database) -> pd.DataFrame:
     """Members of a group (P5, G7, a Security Council term) with no statement or vote at all:
     picking that group on a chart silently leaves them out."""
     # An absence or non-vote is no stance point, so a member who only has those still has no data.
+    # NOT EXISTS looks each member up in the votes_actor index; NOT IN (SELECT ... FROM votes) read
+    # every vote (400 ms for a million).
     return frame(db, f"""
         SELECT g.actor AS code, coalesce(a.name, g.actor) AS name,
                group_concat(DISTINCT g.group_code) AS groups
         FROM actor_groups g LEFT JOIN actors a ON a.code = g.actor
         WHERE g.actor NOT IN (SELECT actor FROM statements)
-          AND g.actor NOT IN (SELECT v.actor FROM votes v WHERE {COUNTED_VOTES})
+          AND NOT EXISTS (SELECT 1 FROM votes v WHERE v.actor = g.actor AND {COUNTED_VOTES})
         GROUP BY g.actor ORDER BY name""")
 
 
