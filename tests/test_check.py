@@ -53,7 +53,7 @@ def test_check_database_on_the_sample_finds_nothing(sample_db: Path) -> None:
     (["INSERT INTO votes (resolution, actor, vote) VALUES ('S/RES/0 (1900)', 'USA', 'yes')",
       "INSERT INTO votes (resolution, actor, vote) VALUES ('S/RES/0 (1900)', 'CHN', 'no')"],
      "ERROR orphan-vote: 2 vote(s) whose resolution is not in resolutions (e.g. S/RES/0 (1900) (2 votes))"),
-    (["UPDATE votes SET actor = 'XXA' WHERE rowid IN (SELECT rowid FROM votes LIMIT 3)"],
+    (["UPDATE votes SET actor = 'XXA' WHERE (resolution, actor) IN (SELECT resolution, actor FROM votes LIMIT 3)"],
      "ERROR unknown-actor: 3 votes row(s) whose actor is not in actors (e.g. XXA (3 rows))"),
     (["UPDATE statements SET actor = 'NARNIA' WHERE rowid = (SELECT min(rowid) FROM statements)"],
      "ERROR unknown-actor: 1 statements row(s) whose actor is not in actors (e.g. NARNIA (1 rows))"),
@@ -146,8 +146,8 @@ def test_an_index_out_of_step_with_its_table_is_an_integrity_error(sample_db: Pa
                       "'loading')")
     lines = run_check(sample_db).output.splitlines()
     assert lines[0].startswith("ERROR integrity: 100 problem(s) found by PRAGMA integrity_check (it stops at 100)")
-    assert "row 1 missing from index votes_actor" in lines[0]
-    assert lines[1].startswith("ERROR interrupted-import: 1")
+    assert "missing from index votes_actor" in lines[0]
+    assert any(line.startswith("ERROR interrupted-import: 1") for line in lines[1:])  # the others still ran
 
 
 def test_a_file_that_is_not_a_database_is_a_clear_message(tmp_path: Path) -> None:

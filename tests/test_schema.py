@@ -42,6 +42,9 @@ def test_m003_upgrades_a_database_with_votes_in_place(tmp_path: Path) -> None:
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert {r[0] for r in db.execute("SELECT DISTINCT coded_by FROM resolutions")} == {"hand"}
+    # m005: the votes are the same rows, now keyed without a rowid
+    assert db.execute("SELECT sql FROM sqlite_master WHERE name = 'votes'").fetchone()[0].endswith("WITHOUT ROWID")
+    assert db.execute("SELECT count(*) FROM votes").fetchone()[0] == 180
     # the relaxed columns: a roll call with no issue and no known outcome is now storable
     db.execute("INSERT INTO resolutions (id, body, date, polarity, coded_by) "
                "VALUES ('UNGA rcid 1', 'UNGA', '1946-01-01', 1, 'rules')")

@@ -179,7 +179,7 @@ REVIEWED = {
     "stance/check.py": {"c", "table", "column", "union", "capped", "exc"},  # schema names; message text
     "stance/editing.py": {"names", "marks"},
     "stance/extract/store.py": {"names", "where", "order"},
-    "stance/ingest/bulk.py": {"self.name", "self.table", "cols", "key", "names", "updates", "differs", "join",
+    "stance/ingest/bulk.py": {"self.name", "self.table", "cols", "key", "names", "updates", "differs", "join", "found",
                               "match", "marks", "', '.join(self.key)"},  # Stage's fixed table and column tuples
     "stance/ingest/load.py": {"table", "names", "marks"},  # a format's TABLE and TABLE_COLUMNS
     "stance/queries/__init__.py": {"where", "name"},

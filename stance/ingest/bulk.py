@@ -244,7 +244,8 @@ class Stage:
             return {}
         join = " AND ".join(f"t.{k} = s.{k}" for k in self.key)
         differs = " OR ".join(f"t.{v} IS NOT s.{v}" for v in self.values)
-        sql = (f"SELECT s.import_id, sum(t.rowid IS NULL), sum(t.rowid IS NOT NULL AND ({differs})) "
+        found = f"t.{self.key[0]}"  # a key column is never NULL in the table: NULL means no match (votes has no rowid)
+        sql = (f"SELECT s.import_id, sum({found} IS NULL), sum({found} IS NOT NULL AND ({differs})) "
                f"FROM temp.{self.name} s LEFT JOIN {self.table} t ON {join} GROUP BY s.import_id")
         return {row[0]: (row[1], row[2]) for row in self.db.execute(sql).fetchall()}
 
