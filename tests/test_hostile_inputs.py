@@ -154,7 +154,7 @@ def save(at):  # noqa: ANN001, ANN201
 
 def other_tables(path: Path) -> dict[str, str]:
     conn = sqlite3.connect(path)
-    out = {t: hashlib.sha256(repr(conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()).encode()).hexdigest()
+    out = {t: hashlib.sha256(repr(conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()).encode()).hexdigest()
            for t in ("votes", "resolutions", "issues", "actors", "relations", "imports")}
     conn.close()
     return out
