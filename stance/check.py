@@ -62,6 +62,12 @@ class Finding:
 
 # -- helpers -----------------------------------------------------------------------------------
 
+
+def quoted(name: str) -> str:
+    """An SQL identifier as a quoted name: table and column names come from the database itself,
+    and a hand-made table called we"ird must not break (or change) the statement."""
+    return '"' + name.replace('"', '""') + '"'
+
 def _tables(db: sqlite_utils.Database) -> set[str]:
     return {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
 
@@ -104,15 +110,16 @@ def foreign_keys(db: sqlite_utils.Database) -> list[Finding]:
             groups.setdefault((table, parent, fkid), []).append(rowid)
     findings = []
     for (table, parent, fkid), rowids in sorted(groups.items()):
-        keys = {row[0]: row for row in db.execute(f'PRAGMA foreign_key_list("{table}")').fetchall()}
+        keys = {row[0]: row for row in db.execute(f"PRAGMA foreign_key_list({quoted(table)})").fetchall()}
         column = keys[fkid][3] if fkid in keys else None
         examples = []
         for rowid in rowids[:MAX_EXAMPLES]:
             value = None
             if column is not None and rowid is not None:
-                found = db.execute(f'SELECT "{column}" FROM "{table}" WHERE rowid = ?', [rowid]).fetchone()
+                found = db.execute(f"SELECT {quoted(column)} FROM {quoted(table)} WHERE rowid = ?", [rowid]).fetchone()
                 value = found[0] if found else None
-            examples.append(f"rowid {rowid}: {column} = {value!r}" if column else f"rowid {rowid}")
+            where = f"rowid {rowid}" if rowid is not None else "a row"  # WITHOUT ROWID tables (votes) have none
+            examples.append(f"{where}: {column} = {value!r}" if column and rowid is not None else where)
         findings.append(Finding("foreign-key", ERROR, len(rowids),
                                 f"{table} row(s) referring to a missing {parent} row"
                                 + (f" ({column})" if column else ""), tuple(examples),

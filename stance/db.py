@@ -73,8 +73,9 @@ def open_db(path: str | os.PathLike, read_only: bool = False, migrate: bool = Tr
     if migrate:
         try:
             MIGRATIONS.apply(db)
-        except sqlite3.OperationalError as exc:
-            raise DatabaseError(f"{path}: cannot create or upgrade the schema ({exc})") from None
+        except (sqlite3.OperationalError, sqlite3.IntegrityError) as exc:
+            raise DatabaseError(f"{path}: cannot create or upgrade the schema ({exc}); "
+                                "nothing was changed") from None
     return db
 
 
@@ -288,13 +289,14 @@ def m003_datasets(db: sqlite_utils.Database) -> None:
     """
     if "coded_by" in db["resolutions"].columns_dict:
         return
+    broken_before = len(db.execute("PRAGMA foreign_key_check").fetchall())  # e.g. a hand edit; `stance check`
     db.execute("PRAGMA foreign_keys = OFF")
     try:
         with db.atomic():
             for sql in _DATASETS.split(";\n\n"):
                 if sql.strip():
                     db.execute(sql)
-            if db.execute("PRAGMA foreign_key_check").fetchall():
+            if len(db.execute("PRAGMA foreign_key_check").fetchall()) > broken_before:
                 raise sqlite3.IntegrityError("foreign keys broken by the resolutions rebuild")
     finally:
         db.execute("PRAGMA foreign_keys = ON")

@@ -156,6 +156,7 @@ class BulkContext:
     rules: Rules | None
     rcids: dict[int, RollCall | None] = field(default_factory=dict)  # None: stored, not in this load
     options: dict[str, Any] = field(default_factory=dict)
+    hand_votes: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)  # this load's, by key
 
 
 class Format(Protocol):
@@ -330,7 +331,11 @@ class BulkLoad:
 
     def _take(self, bf: BulkFile, row: RawRow, item: Item) -> None:
         if isinstance(item, VoteItem):
-            if item.roll_call is None:
+            key = (item.roll_call.id if item.roll_call else item.resolution, item.actor)
+            hand = self.ctx.hand_votes.get(key) if self.ctx.hand_votes else None
+            if hand is not None:
+                self._fail(bf, row, "-", f"duplicate of {hand[0]}:{hand[1]}, a hand-coded vote in this load")
+            elif item.roll_call is None:
                 self.votes.add((bf.import_id, row.line, item.resolution, item.actor, item.vote))
                 bf.staged += 1
             elif self._same_roll_call(bf, row, item.roll_call):

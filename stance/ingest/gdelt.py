@@ -259,9 +259,9 @@ class Parser:
         text = _text(f, name)
         if not text:
             return None
-        if text.isascii() and text.isdigit():
+        if text.isascii() and text.isdigit() and int(text) <= 2**63 - 1:  # SQLite's INTEGER
             return int(text)
-        self._problem(row, name, f"{text[:20]!r} is not a whole number of 0 or more")
+        self._problem(row, name, f"{text[:20]!r} is not a whole number of 0 or more that SQLite can store")
         return None
 
     def _number(self, f: list[str | None], name: str, row: RawRow, low: float | None = None,

@@ -251,6 +251,7 @@ def _load_paths(db: sqlite_utils.Database, paths: list[Path], kind: str | None, 
     result.files.extend(unreadable)
     published.sort(key=lambda bf: (BULK_ORDER.index(bf.variant) if bf.variant in BULK_ORDER else len(BULK_ORDER)))
     bctx, rules_problems = _bulk_context(db, reg, ctx, published, rules_path, options)
+    bctx.hand_votes = {key: where for (kind, key), where in ctx.seen.items() if kind == "votes"}
     if rules_problems:
         result.files.append(FileResult(rules_problems[0].file, "issue rules", "", fatal=rules_problems))
     if bctx.rules is not None and bctx.rules.unused:
@@ -320,7 +321,7 @@ def _stream_published(db: sqlite_utils.Database, bulk: BulkLoad, published: list
         progress.start(sum(bf.stream.total_bytes for bf in published), "bytes")
     on_reject = writer.bulk_row if writer is not None else (lambda bf, row: None)
     for number, bf in enumerate(published, start=1):
-        bf.import_id = -number if dry_run else _start_import(db, bf)
+        bf.import_id = number if dry_run else _start_import(db, bf)  # in file order either way
         bulk.stream(bf, on_reject, progress)
     bulk.finish(on_reject)
 
@@ -597,6 +598,12 @@ def _write_sources(db: sqlite_utils.Database, f: FileResult) -> None:
         db["sources"].upsert_all(records, pk="id")
     if f.kind == "votes" and resolutions:
         db["resolutions"].upsert_all(list(resolutions.values()), pk="id")
+        if "coded_by" in db["resolutions"].columns_dict:  # a later published file must not re-map these
+            ids = list(resolutions)
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                db.execute(f"UPDATE resolutions SET coded_by = 'hand' WHERE id IN ({', '.join('?' * len(chunk))})",
+                           chunk)
 
 
 def _status(f: FileResult) -> str:

@@ -175,7 +175,9 @@ class RowStream:
                 self._record.append(text)
                 yield text
         except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
-            self._bad_lines[self._line_no + 1] = f"the file is damaged or cut short here ({exc})"
+            reason = f"the file is damaged or cut short here ({exc}); rows after it cannot be read"
+            self._bad_lines[self._line_no + 1] = reason
+            self.fatal.append(Problem(self.file, self._line_no + 1, "-", reason))
         finally:
             binary.close()
 
@@ -243,7 +245,12 @@ class RowStream:
         row (rejected like any bad row); in the middle it hides every row after it, so the
         problem goes to `fatal` and the file cannot load."""
         reason = str(exc)
-        if "unexpected end of data" in reason or "EOF" in reason:
+        at_end = "unexpected end of data" in reason or "EOF" in reason
+        if at_end and start < self._line_no:  # the open quote swallowed every line after it
+            reason = (f"a quote opened in the row starting here is never closed: lines {start}-{self._line_no} "
+                      "were read as one field; check for a stray quote")
+            self.fatal.append(Problem(self.file, start, "-", reason))
+        elif at_end:
             reason = "the file ends inside a quoted field: it is cut short, or a quote is not closed"
         else:
             reason = f"cannot parse CSV here ({reason}); check for a stray quote; rows after it were not read"

@@ -41,6 +41,7 @@ ISSUE_CODES = ("me", "nu", "di", "hr", "co", "ec")
 _VOTES = ("yes", "no", "abstain")
 # Erik Voeten's dataset on Harvard Dataverse, which unvotes repackages: the source of every roll call.
 DATASET = Source("https://doi.org/10.7910/DVN/LEJUQZ", "United Nations General Assembly Voting Data (Voeten)", None)
+MAX_INTEGER = 2**63 - 1  # SQLite's INTEGER
 _RCID = re.compile(r"\d+(?:\.0*)?")
 
 
@@ -61,7 +62,10 @@ def parse_rcid(text: str | None, field: str = "rcid") -> int:
         raise FieldError(field, "missing (expected the roll call's number)")
     if not _RCID.fullmatch(value):
         raise FieldError(field, f"{value!r} is not a roll-call number")
-    return int(value.split(".")[0])
+    number = int(value.split(".")[0])
+    if number > MAX_INTEGER:
+        raise FieldError(field, f"{value[:30]!r} is too large for a roll-call number")
+    return number
 
 
 def parse_flag(text: str | None, field: str) -> bool | None:
