@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import click
-import pandas as pd
-import sqlite_utils
 
 from stance import __version__, queries
 from stance.actors import registry
 from stance.cli_check import check
-from stance.db import open_db, read_only_mode, resolve_db_path, write_transaction
+from stance.cli_common import database, refuse_in_read_only_mode, remove_database
+from stance.db import open_db, resolve_db_path, write_transaction
 from stance.errors import StanceError
 from stance.ingest.load import KINDS, LoadResult, load_paths, sync_reference_data
 from stance.sample import build_sample, sample_paths
@@ -45,58 +42,6 @@ def cli() -> None:
     """
 
 
-@contextlib.contextmanager
-def _database(db_path: str | None, write: bool = False) -> Iterator[sqlite_utils.Database]:
-    """Open the database, turning every SQLite failure into a plain one-line message.
-
-    Reading needs an existing file; writing is refused outright in read-only mode.
-    """
-    path = resolve_db_path(db_path)
-    if write:
-        _refuse_in_read_only_mode(path)
-    elif not path.exists():
-        hint = "python -m stance sample" + ("" if db_path is None else f" --db {db_path}")
-        raise click.ClickException(f"{path}: no database yet. Create it with: {hint}")
-    try:
-        db = open_db(path, read_only=not write)
-    except StanceError as exc:
-        raise click.ClickException(str(exc)) from None
-    try:
-        yield db
-    except (sqlite3.DatabaseError, pd.errors.DatabaseError) as exc:  # pandas wraps what it reads
-        raise click.ClickException(f"{path}: {_plain(exc)}; nothing was written") from None
-    finally:
-        db.close()
-
-
-def _refuse_in_read_only_mode(path: Path) -> None:
-    if read_only_mode():
-        raise click.ClickException(f"{path}: read-only mode (STANCE_READ_ONLY is set); nothing was written")
-
-
-def _remove_database(path: Path) -> None:
-    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        leftover.unlink(missing_ok=True)
-
-
-def _plain(exc: Exception) -> str:
-    text = str(exc)
-    if "readonly" in text:
-        return "the database file is read-only"
-    if "disk is full" in text:
-        return "the disk is full"
-    if "disk I/O" in text:
-        return "the file could not be read or written (disk I/O error)"
-    if "unable to open" in text:
-        return ("cannot open the database file: if its folder is read-only, SQLite cannot create the -wal "
-                "and -shm files it needs beside it")
-    if "not a database" in text:
-        return "this file is not a SQLite database"
-    if "locked" in text:
-        return "the database is locked by another writer (tried for 10 s)"
-    return f"SQLite error: {text}"
-
-
 @cli.command()
 @db_option
 def init(db_path: str | None) -> None:
@@ -106,7 +51,7 @@ def init(db_path: str | None) -> None:
     Example:
       python -m stance init --db research.db
     """
-    with _database(db_path, write=True) as db:
+    with database(db_path, write=True) as db:
         with write_transaction(db):
             sync_reference_data(db, registry())
         n = db["actors"].count
@@ -154,7 +99,7 @@ def load(paths: tuple[str, ...], kind: str | None, skip_invalid: bool, rejects_p
     rejects = (rejects_path or "rejects.csv") if skip_invalid else None
     options = {"actors": [_resolve_or_fail(a, "--actors") for a in gdelt_actors.split(",") if a.strip()],
                "min_sources": min_sources, "root_only": root_only}
-    with _database(db_path, write=True) as db, _progress_bar() as progress:
+    with database(db_path, write=True) as db, _progress_bar() as progress:
         try:
             result = load_paths(db, paths, kind=kind, skip_invalid=skip_invalid, progress=progress,
                                 rejects=rejects, rules=rules_path, options=options)
@@ -162,7 +107,7 @@ def load(paths: tuple[str, ...], kind: str | None, skip_invalid: bool, rejects_p
             raise click.ClickException(f"{exc.filename or rejects}: cannot write ({exc.strerror}); "
                                        "nothing was loaded") from None
     if not result.written and not existed:
-        _remove_database(path)  # "nothing was written" should leave no new file behind either
+        remove_database(path)  # "nothing was written" should leave no new file behind either
     _report(result, dry_run=False)
 
 
@@ -179,7 +124,7 @@ def validate(paths: tuple[str, ...], kind: str | None, db_path: str | None) -> N
     """
     path = resolve_db_path(db_path)
     if path.exists():
-        with _database(db_path) as db:
+        with database(db_path) as db:
             result = load_paths(db, paths, kind=kind, dry_run=True)
     else:
         db = open_db(":memory:")
@@ -266,7 +211,7 @@ def export(issue_slugs: tuple[str, ...], actor_names: tuple[str, ...], kind: str
       python -m stance export --kind votes --format json
     """
     codes = [_resolve_or_fail(name) for name in actor_names]
-    with _database(db_path) as db:
+    with database(db_path) as db:
         query = queries.export_statements if kind == "statements" else queries.export_votes
         df = query(db, issue_slugs, codes)
     if fmt == "csv":
@@ -297,7 +242,7 @@ def stats(db_path: str | None) -> None:
     Example:
       python -m stance stats
     """
-    with _database(db_path) as db:
+    with database(db_path) as db:
         for name, n in queries.counts(db).items():
             click.echo(f"{name:>17}: {n}")
         summary = queries.issue_summary(db)
@@ -338,9 +283,9 @@ def sample(fresh: bool, db_path: str | None) -> None:
       python -m stance sample --fresh
     """
     path = resolve_db_path(db_path)
-    _refuse_in_read_only_mode(path)
+    refuse_in_read_only_mode(path)
     if fresh:
-        _remove_database(path)
+        remove_database(path)
     try:
         result = build_sample(path)
     except StanceError as exc:

@@ -1,22 +1,19 @@
 """`stance extract` and `stance review`: propose statements from articles, then decide on them.
 
 Kept apart from stance/cli.py (which registers these two commands) so the extraction assistant can
-grow without touching the loader's commands. It opens the database itself rather than importing
-cli.py's helper, because cli.py imports this module.
+grow without touching the loader's commands. The database is opened by stance.cli_common, as
+for every command.
 """
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
 import textwrap
-from collections.abc import Iterator
 
 import click
 import sqlite_utils
 
 from stance.actors import registry
-from stance.db import open_db, read_only_mode, resolve_db_path
+from stance.cli_common import database
 from stance.errors import FieldError, StanceError, ValidationError
 from stance.extract import store
 from stance.extract.evaluate import evaluate as run_evaluation
@@ -26,25 +23,6 @@ from stance.model import parse_date, parse_url, stance_text
 
 db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
                          help="Database file. Default: $STANCE_DB, else data/stance.db.")
-
-
-@contextlib.contextmanager
-def _database(db_path: str | None, write: bool) -> Iterator[sqlite_utils.Database]:
-    path = resolve_db_path(db_path)
-    if write and read_only_mode():
-        raise click.ClickException(f"{path}: read-only mode (STANCE_READ_ONLY is set); nothing was written")
-    if not write and not path.exists():
-        raise click.ClickException(f"{path}: no database yet. Create it with: python -m stance sample")
-    try:
-        db = open_db(path, read_only=not write)
-    except StanceError as exc:
-        raise click.ClickException(str(exc)) from None
-    try:
-        yield db
-    except sqlite3.DatabaseError as exc:
-        raise click.ClickException(f"{path}: SQLite error: {exc}; nothing was written") from None
-    finally:
-        db.close()
 
 
 def _ensure_reference_data(db: sqlite_utils.Database) -> None:
@@ -100,7 +78,7 @@ def extract(articles: tuple[str, ...], date: str | None, url: str | None, outlet
         raise click.UsageError("name at least one article file (or use --evaluate GOLD_DIR)")
     options = _options(date, url, outlet, speaker_actor)
     total = new = 0
-    with _database(db_path, write=True) as db:
+    with database(db_path, write=True) as db:
         _ensure_reference_data(db)
         issues = {r[0] for r in db.execute("SELECT slug FROM issues")}
         for path in articles:
@@ -194,7 +172,7 @@ def _decide(accept_id: str | None, reject_id: str | None, coder: str | None, rea
         changes[field.strip()] = value.strip()
     if reject_id and changes:
         raise click.UsageError("--set goes with --accept")
-    with _database(db_path, write=True) as db:
+    with database(db_path, write=True) as db:
         try:
             pid = store.resolve_id(db, accept_id or reject_id or "")
             if accept_id:
@@ -217,7 +195,7 @@ def _list(status: str, issue: str | None, actor_name: str | None, limit: int, db
         except StanceError as exc:
             raise click.BadParameter(str(exc).removeprefix("actor: "), param_hint="--actor") from None
     wanted = None if status == "all" else status
-    with _database(db_path, write=False) as db:
+    with database(db_path, write=False) as db:
         rows = store.listing(db, wanted, issue, actor, limit=limit)
         matching = store.count(db, wanted, issue, actor)
         counts = store.tally(db)

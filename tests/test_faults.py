@@ -23,10 +23,12 @@ import pytest
 from click.testing import CliRunner
 
 import stance.cli
+import stance.cli_common
 import stance.db
 from benchmarks.bench_undl import write_undl_csv
 from stance import queries
-from stance.cli import _plain, cli
+from stance.cli import cli
+from stance.cli_common import plain as _plain
 from stance.db import PROJECT_DIR, open_db
 from stance.ingest.load import load_paths
 from stance.queries import alignment
@@ -415,7 +417,7 @@ def test_disk_full_through_the_cli_is_one_plain_line(sample_db: Path, tmp_path: 
     source = tmp_path / "big.csv"
     write_undl_csv(source, 20_000)
     before = table_digests(sample_db)
-    monkeypatch.setattr(stance.cli, "open_db", _capped(open_db))
+    monkeypatch.setattr(stance.cli_common, "open_db", _capped(open_db))
     result = CliRunner().invoke(cli, ["load", str(source), "--db", str(sample_db)], catch_exceptions=False)
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == f"Error: {sample_db}: the disk is full; nothing was written"

@@ -10,17 +10,19 @@ URL values are checked before use: an unknown or malformed one is ignored with a
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
+import sqlite_utils
 import streamlit as st
 
 from stance.actors import registry
-from stance.db import read_only_mode, resolve_db_path
+from stance.db import open_db, read_only_mode, resolve_db_path
 from stance.sample import build_sample, ensure_database
 
 T = TypeVar("T")
@@ -29,6 +31,16 @@ DEFAULT_ACTORS = 6
 
 def db_path() -> Path:
     return resolve_db_path()
+
+
+@contextlib.contextmanager
+def database(write: bool = False) -> Iterator[sqlite_utils.Database]:
+    """A connection for this run only; read-only unless writing (and always in read-only mode)."""
+    db = open_db(db_path(), read_only=read_only_mode() or not write)
+    try:
+        yield db
+    finally:
+        db.close()
 
 
 def data_version(path: Path) -> tuple[int, int]:

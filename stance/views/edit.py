@@ -14,33 +14,20 @@ Session-state keys:
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
-import sqlite_utils
 import streamlit as st
 
 from stance import editing
 from stance.actors import registry
-from stance.db import open_db, read_only_mode
+from stance.db import read_only_mode
 from stance.errors import StanceError, ValidationError
 from stance.model import stance_text
-from stance.views.common import db_path, md_escape, read, require_data
+from stance.views.common import database, md_escape, read, require_data
 
 STANCES = (2, 1, 0, -1, -2)
 TEXT_FIELDS = ("date", "quote", "speaker", "source_url", "source_title", "outlet", "confidence", "notes")
-
-
-@contextlib.contextmanager
-def database(write: bool = False) -> Iterator[sqlite_utils.Database]:
-    """A connection for this run only; read-only unless writing (and always in read-only mode)."""
-    db = open_db(db_path(), read_only=read_only_mode() or not write)
-    try:
-        yield db
-    finally:
-        db.close()
 
 
 def actor_options() -> tuple[list[str], dict[str, str]]:

@@ -18,37 +18,25 @@ Session-state keys:
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-import sqlite_utils
 import streamlit as st
 
-from stance.db import open_db, read_only_mode
+from stance.db import read_only_mode
 from stance.errors import StanceError
 from stance.extract import store
 from stance.model import stance_text
-from stance.views.common import db_path, digits, md_escape, safe_link, seed_from_url, set_url
+from stance.views.common import database, digits, md_escape, safe_link, seed_from_url, set_url
 from stance.views.edit import actor_options, show_problems
 
 PAGE_SIZE = 20
 STATUS_CHOICES = {"pending": "Pending", "accepted": "Accepted", "rejected": "Rejected", "all": "All"}
 STANCES = (2, 1, 0, -1, -2)
 STATUS_COLOURS = {"accepted": "#2e7d32", "rejected": "#c62828", "pending": "#9e9e9e"}
-
-
-@contextlib.contextmanager
-def database(write: bool = False) -> Iterator[sqlite_utils.Database]:
-    db = open_db(db_path(), read_only=read_only_mode() or not write)
-    try:
-        yield db
-    finally:
-        db.close()
 
 
 def highlight(sentence: str, spans_json: object) -> str:

@@ -1,0 +1,71 @@
+"""What every command shares: opening the database with SQLite's failures said plainly.
+
+Its own module so that command modules registered by stance/cli.py (cli_check, cli_extract)
+can use the same helpers without importing cli.py, which imports them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pandas as pd
+import sqlite_utils
+
+from stance.db import open_db, read_only_mode, resolve_db_path
+from stance.errors import StanceError
+
+
+@contextlib.contextmanager
+def database(db_path: str | None, write: bool = False) -> Iterator[sqlite_utils.Database]:
+    """Open the database, turning every SQLite failure into a plain one-line message.
+
+    Reading needs an existing file; writing is refused outright in read-only mode.
+    """
+    path = resolve_db_path(db_path)
+    if write:
+        refuse_in_read_only_mode(path)
+    elif not path.exists():
+        hint = "python -m stance sample" + ("" if db_path is None else f" --db {db_path}")
+        raise click.ClickException(f"{path}: no database yet. Create it with: {hint}")
+    try:
+        db = open_db(path, read_only=not write)
+    except StanceError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        yield db
+    except (sqlite3.DatabaseError, pd.errors.DatabaseError) as exc:  # pandas wraps what it reads
+        raise click.ClickException(f"{path}: {plain(exc)}; nothing was written") from None
+    finally:
+        db.close()
+
+
+def refuse_in_read_only_mode(path: Path) -> None:
+    if read_only_mode():
+        raise click.ClickException(f"{path}: read-only mode (STANCE_READ_ONLY is set); nothing was written")
+
+
+def remove_database(path: Path) -> None:
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
+
+
+def plain(exc: Exception) -> str:
+    text = str(exc)
+    if "readonly" in text:
+        return "the database file is read-only"
+    if "disk is full" in text:
+        return "the disk is full"
+    if "disk I/O" in text:
+        return "the file could not be read or written (disk I/O error)"
+    if "unable to open" in text:
+        return ("cannot open the database file: if its folder is read-only, SQLite cannot create the -wal "
+                "and -shm files it needs beside it")
+    if "not a database" in text:
+        return "this file is not a SQLite database"
+    if "locked" in text:
+        return "the database is locked by another writer (tried for 10 s)"
+    return f"SQLite error: {text}"
