@@ -106,3 +106,18 @@ def test_a_dry_run_blames_the_same_file_for_a_duplicate_as_the_real_run(tmp_path
     dry = load_paths(db, [GA, second], dry_run=True, skip_invalid=True)
     real = load_paths(db, [GA, second], skip_invalid=True, rejects=tmp_path / "r.csv")
     assert [f.rejected for f in dry.files] == [f.rejected for f in real.files] == [0, 24]
+
+
+def test_rows_with_every_field_empty_are_counted_not_dropped(tmp_path: Path) -> None:
+    ga = GA.read_text(encoding="utf-8")
+    undl = tmp_path / "undl_empty.csv"
+    undl.write_text(ga + "," * 19 + "\n" + "\n", encoding="utf-8")  # one empty row, one blank line
+    statements = tmp_path / "statements.csv"
+    statements.write_text((DATA_DIR / "statements.csv").read_text(encoding="utf-8") + ",,,,,,,,,,,\n",
+                          encoding="utf-8")
+    db = open_db(tmp_path / "e.db")
+    result = load_paths(db, [*ISSUES, statements, undl])
+    assert result.written, result.problems
+    for f in result.files[-2:]:
+        assert f.filtered == {"rows with every field empty": 1} and accounted(f), f.summary()
+        assert "1 filtered out (1 rows with every field empty)" in f.summary()

@@ -31,6 +31,7 @@ from stance.ingest.rules import Rules
 from stance.ingest.stream import RawRow, RowStream
 
 CHUNK = 10_000
+EMPTY_ROWS = "rows with every field empty"
 MAX_PROBLEMS_KEPT = 1_000
 
 
@@ -326,6 +327,9 @@ class BulkLoad:
                 done = bf.stream.bytes_done
                 progress(done - reported)
                 reported = done
+        if bf.stream.empty_rows:
+            bf.read += bf.stream.empty_rows
+            bf.tally.filtered[EMPTY_ROWS] += bf.stream.empty_rows
         if progress:
             progress(max(bf.stream.total_bytes - reported, 0))
 

@@ -27,7 +27,7 @@ from stance.actors import ActorRegistry, registry
 from stance.db import write_transaction
 from stance.errors import Problem
 from stance.ingest import gdelt, issues, statements, undl, unvotes, voeten, votes
-from stance.ingest.bulk import BulkContext, BulkFile, BulkLoad
+from stance.ingest.bulk import EMPTY_ROWS, BulkContext, BulkFile, BulkLoad
 from stance.ingest.reader import Row, Table, column_key, read_table
 from stance.ingest.records import Context, missing_columns
 from stance.ingest.rules import load_rules
@@ -95,7 +95,7 @@ class FileResult:
         if self.fatal:
             return f"{self.file}: not loaded"
         if outcome == "checked":
-            valid = self.read - self.rejected
+            valid = self.read - self.rejected - sum(self.filtered.values())
             return f"{self.file} ({self.kind}): {self.read} read, {valid} valid, {self.rejected} with problems"
         line = (f"{self.file} ({self.kind}): {self.read} read, {self.loaded} {outcome} "
                 f"({self.inserted} new, {self.updated} updated), {self.unchanged} unchanged, "
@@ -163,7 +163,9 @@ def plan_file(path: Path, kind: str | None, ctx: Context) -> FileResult:
                                 f"missing column(s) for a {result.kind} file (the header has: "
                                 f"{', '.join(table.columns) or 'nothing'})")]
         return result
-    result.read = len(table.rows)
+    result.read = len(table.rows) + table.empty_rows
+    if table.empty_rows:
+        result.filtered[EMPTY_ROWS] = table.empty_rows
     _validate_rows(table, fmt, ctx, result)
     return result
 

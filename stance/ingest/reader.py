@@ -40,6 +40,7 @@ class Table:
     columns: list[str]
     rows: list[Row]
     fatal: list[Problem]
+    empty_rows: int = 0  # delimiters and nothing else: counted, not loaded
 
 
 def column_key(name: str) -> str:
@@ -107,6 +108,7 @@ def _read_csv(name: str, text: str) -> Table:
     delimiter = _sniff_delimiter(text.split("\n", 1)[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[Row] = []
+    empty = 0
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as exc:
@@ -127,6 +129,7 @@ def _read_csv(name: str, text: str) -> Table:
             return Table(name, "", columns, rows, [Problem(name, start, "-", reason)])
         end = reader.line_num
         if not any(f.strip() for f in fields):
+            empty += len(fields) > 1
             continue
         row = Row(start, dict(zip(columns, fields, strict=False)), fields)
         if len(fields) != len(columns):
@@ -134,7 +137,7 @@ def _read_csv(name: str, text: str) -> Table:
                 name, start, "-",
                 f"has {len(fields)} fields, the header has {len(columns)} (a stray delimiter or quote?)"))
         rows.append(row)
-    return Table(name, "", columns, rows, [])
+    return Table(name, "", columns, rows, [], empty)
 
 
 def _read_jsonl(name: str, text: str) -> Table:

@@ -86,6 +86,7 @@ class RowStream:
         self._record: list[str] = []
         self._bad_lines: dict[int, str] = {}
         self._handle: io.BufferedReader | None = None
+        self.empty_rows = 0  # delimiters and nothing else (",,,,"): counted, so no line goes unaccounted
         self._open()
 
     def close(self) -> None:
@@ -234,6 +235,8 @@ class RowStream:
                 if self._bad_lines:
                     self._attach_bad_lines(row, end)
                 yield row
+            elif len(fields) > 1:
+                self.empty_rows += 1
             self._record = []
             start = end + 1
         if self._bad_lines:
