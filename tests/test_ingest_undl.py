@@ -143,6 +143,9 @@ def test_skip_invalid_writes_rejects_and_accounts_for_every_row(db, tmp_path: Pa
     assert sorted(int(r["line"]) for r in rows) == [4, 5, 6, 8, 9]
     bad_vote = next(r for r in rows if r["line"] == "4")
     assert bad_vote["ms_vote"] == "Q" and bad_vote["problems"].startswith("ms_vote:")
+    duplicate = next(r for r in rows if r["line"] == "8")  # found in SQL after streaming: values read back
+    assert duplicate["problems"].startswith("-: duplicate of line 2") and duplicate["ms_code"] == "USA"
+    assert duplicate["resolution"] == "A/RES/72/188" and duplicate["undl_link"].startswith("https://")
     assert db.execute("SELECT rows_read, rows_loaded, rows_rejected, status FROM imports "
                       "WHERE kind = 'undl-ga'").fetchone() == (8, 3, 5, "partial")
 

@@ -391,13 +391,18 @@ class BulkLoad:
     def finish(self, on_duplicate: Callable[[BulkFile, RawRow], None]) -> None:
         """Reject later duplicates, apply issue codes, and count new/changed/unchanged per file."""
         for stage in (self.votes, self.relations):
+            duplicates: dict[int, list[RawRow]] = {}
             for import_id, line, first_import, first_line, *key in stage.duplicates():
                 bf, first = self.by_import[import_id], self.by_import[first_import]
                 row = RawRow(line, [], [])
                 self._fail(bf, row, "-", f"duplicate of {_where(first, first_line, bf)} ({' '.join(map(str, key))})")
                 bf.staged -= 1
                 bf.tally.reject(row.problems)
-                on_duplicate(bf, row)
+                duplicates.setdefault(import_id, []).append(row)
+            for import_id, rows in duplicates.items():
+                _fill_fields(self.by_import[import_id], rows)
+                for row in rows:
+                    on_duplicate(self.by_import[import_id], row)
             for import_id, (new, changed) in stage.classify().items():
                 bf = self.by_import[import_id]
                 bf.new, bf.changed = new or 0, changed or 0
@@ -506,6 +511,20 @@ class BulkLoad:
     def close(self) -> None:
         self.votes.drop()
         self.relations.drop()
+
+
+def _fill_fields(bf: BulkFile, rows: list[RawRow]) -> None:
+    """Give duplicate rows (found in SQL, after streaming) their fields back for the rejects file,
+    by reading the file once more; only files with duplicates pay for it."""
+    wanted = {row.line: row for row in rows}
+    again = RowStream(bf.stream.path, **bf.fmt.stream_options())
+    for raw in again:
+        row = wanted.pop(raw.line, None)
+        if row is not None:
+            row.fields = raw.fields
+        if not wanted:
+            break
+    again.close()
 
 
 def _where(first: BulkFile, line: int, current: BulkFile) -> str:
