@@ -121,3 +121,14 @@ def test_rows_with_every_field_empty_are_counted_not_dropped(tmp_path: Path) -> 
     for f in result.files[-2:]:
         assert f.filtered == {"rows with every field empty": 1} and accounted(f), f.summary()
         assert "1 filtered out (1 rows with every field empty)" in f.summary()
+
+
+def test_undl_and_unvotes_in_one_database_are_flagged(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "both.db")
+    first = load_paths(db, [*ISSUES, GA])
+    assert first.written and not first.notes
+    unvotes = [RAW / "un_roll_calls.csv", RAW / "un_roll_call_issues.csv", RAW / "un_votes.csv"]
+    result = load_paths(db, unvotes, skip_invalid=True, rejects=tmp_path / "r.csv")
+    assert result.written
+    [note] = [n for n in result.notes if "counts those votes twice" in n]
+    assert "2017-2017" in note

@@ -276,7 +276,27 @@ def _load_paths(db: sqlite_utils.Database, paths: list[Path], kind: str | None, 
             writer.close()
     if writer is not None and writer.committed:
         result.rejects_path = Path(rejects)  # type: ignore[arg-type]
+    if result.written and published:
+        result.notes.extend(_overlap_warnings(db))
     return result
+
+
+def _overlap_warnings(db: sqlite_utils.Database) -> list[str]:
+    """The UN Digital Library names General Assembly roll calls by symbol, unvotes and Voeten by
+    rcid; the two are not matched, so a database holding both for the same years would count
+    those votes twice in the Alignment page. Say so rather than guess a matching."""
+    row = db.execute("""
+        SELECT count(*), min(substr(a.date, 1, 4)), max(substr(a.date, 1, 4))
+        FROM resolutions a
+        WHERE a.body = 'UNGA' AND a.rcid IS NOT NULL
+          AND EXISTS (SELECT 1 FROM resolutions b WHERE b.body = 'UNGA' AND b.rcid IS NULL
+                      AND b.coded_by = 'rules' AND b.date = a.date)""").fetchone()
+    if not row or not row[0]:
+        return []
+    return [f"this database now holds General Assembly roll calls from both the UN Digital Library "
+            f"(by symbol) and unvotes/Voeten (by rcid) on the same days ({row[0]} rcid roll calls, "
+            f"{row[1]}-{row[2]}); they are not matched, so the Alignment page counts those votes twice. "
+            "Keep one General Assembly dataset per database."]
 
 
 def _transaction(db: sqlite_utils.Database, result: LoadResult, published: list[BulkFile], bctx: BulkContext,
