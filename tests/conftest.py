@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from stance.db import open_db
+from stance.ingest.load import load_paths
 from stance.sample import build_sample
 
 
@@ -16,6 +17,19 @@ def sample_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sample") / "stance.db"
     result = build_sample(path)
     assert result.written and not result.problems
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_gdelt_template(sample_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample plus two GDELT fixture files, so the Relations page has events to draw."""
+    from tests.helpers import RAW
+
+    path = tmp_path_factory.mktemp("sample-gdelt") / "stance.db"
+    shutil.copy(sample_db_template, path)
+    db = open_db(path)
+    assert load_paths(db, [RAW / "20240105120000.export.CSV", RAW / "200601.csv"]).written
+    db.close()
     return path
 
 

@@ -38,3 +38,16 @@ def decode(values: object) -> np.ndarray:
     if isinstance(values, dict) and "bdata" in values:
         return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
     return np.asarray(values)
+
+
+def fill_add_form(at: AppTest, **values: object) -> None:
+    """Type values into the Add-statement form by field name (actor, issue, stance, date, ...)."""
+    for key in ("actor", "issue", "stance"):
+        if key in values:
+            at.selectbox(key=f"add_{key}").set_value(values[key])
+    for key in ("quote", "notes"):
+        if key in values:
+            at.text_area(key=f"add_{key}").set_value(values[key])
+    for key in ("date", "speaker", "source_url", "source_title", "outlet", "confidence", "who"):
+        if key in values:
+            at.text_input(key=f"add_{key}").set_value(values[key])

@@ -15,7 +15,7 @@ from stance.errors import StanceError, ValidationError
 from stance.ingest.load import load_paths
 from stance.queries import explore
 from tests.helpers import ISSUES_CSV, fingerprint, statement, write_rows
-from tests.pages import page_app
+from tests.pages import fill_add_form, page_app
 
 GOOD = statement(quote="We will never accept the freeze", speaker="Test Speaker", notes="a test row",
                  source_url="https://example.org/freeze", coder="tester")
@@ -181,17 +181,6 @@ def test_read_only_mode_refuses_every_write(sample_db: Path, monkeypatch: pytest
 
 
 # --- The page under AppTest ------------------------------------------------------------------
-
-def fill_add_form(at, **values: str) -> None:
-    for key in ("actor", "issue", "stance"):
-        if key in values:
-            at.selectbox(key=f"add_{key}").set_value(values[key])
-    for key in ("quote", "notes"):
-        if key in values:
-            at.text_area(key=f"add_{key}").set_value(values[key])
-    for key in ("date", "speaker", "source_url", "source_title", "outlet", "confidence", "who"):
-        if key in values:
-            at.text_input(key=f"add_{key}").set_value(values[key])
 
 
 def submit(at, label: str):

@@ -24,7 +24,7 @@ import pytest
 from stance.db import PROJECT_DIR, open_db
 from stance.ingest.load import load_paths
 from stance.views.common import md_escape
-from tests.pages import page_app
+from tests.pages import fill_add_form, page_app
 
 RAW = Path(__file__).parent / "fixtures" / "raw"
 GDELT = [RAW / "20240105120000.export.CSV", RAW / "20130401.export.CSV", RAW / "200601.csv"]
@@ -135,18 +135,6 @@ VALID = {"actor": "RUS", "issue": "double-freeze", "stance": 1, "date": "2017-09
          "source_url": "https://example.org/hostile", "who": "Tester"}
 
 
-def fill(at, values: dict[str, object]) -> None:  # noqa: ANN001
-    for key in ("actor", "issue", "stance"):
-        if key in values:
-            at.selectbox(key=f"add_{key}").set_value(values[key])
-    for key in ("quote", "notes"):
-        if key in values:
-            at.text_area(key=f"add_{key}").set_value(values[key])
-    for key in ("date", "speaker", "source_url", "source_title", "outlet", "confidence", "who"):
-        if key in values:
-            at.text_input(key=f"add_{key}").set_value(values[key])
-
-
 def save(at):  # noqa: ANN001, ANN201
     (button,) = [b for b in at.button if b.label == "Save statement"]
     return button.click().run()
@@ -166,7 +154,7 @@ def test_junk_in_the_checked_form_fields_is_refused(sample_db: Path, monkeypatch
     """Date, source URL and confidence given junk: a notice listing each, and nothing written."""
     before = file_digest(sample_db)
     at = page_app("edit", sample_db, monkeypatch)
-    fill(at, {**VALID, **dict.fromkeys(CHECKED, value)})
+    fill_add_form(at, **{**VALID, **dict.fromkeys(CHECKED, value)})
     save(at)
     assert not at.exception, [e.value for e in at.exception]
     (error,) = at.error
@@ -184,7 +172,7 @@ def test_junk_in_the_free_text_fields_is_stored_as_typed(sample_db: Path, monkey
     as data, and no other table changes (an SQL fragment stays a string)."""
     others = other_tables(sample_db)
     at = page_app("edit", sample_db, monkeypatch)
-    fill(at, {**VALID, **dict.fromkeys(FREE_TEXT, value)})
+    fill_add_form(at, **{**VALID, **dict.fromkeys(FREE_TEXT, value)})
     save(at)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, at.error[0].value[:500]

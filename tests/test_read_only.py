@@ -27,7 +27,6 @@ from stance import editing
 from stance.cli import cli
 from stance.db import open_db
 from stance.errors import StanceError
-from stance.ingest.load import load_paths
 from tests.helpers import statement, write_rows
 from tests.pages import APP, page_app
 
@@ -47,14 +46,9 @@ def digest(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def ro_template(sample_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def ro_template(sample_gdelt_template: Path) -> Path:
     """The sample plus GDELT events, so the Relations page draws too."""
-    path = tmp_path_factory.mktemp("read-only") / "stance.db"
-    shutil.copy(sample_db_template, path)
-    db = open_db(path)
-    assert load_paths(db, [RAW / "20240105120000.export.CSV", RAW / "200601.csv"]).written
-    db.close()
-    return path
+    return sample_gdelt_template
 
 
 @pytest.fixture

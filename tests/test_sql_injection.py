@@ -41,7 +41,6 @@ import pytest
 import stance.queries
 from stance import editing
 from stance.db import PROJECT_DIR, open_db
-from stance.ingest.load import load_paths
 from stance.queries import alignment
 
 RAW = Path(__file__).parent / "fixtures" / "raw"
@@ -72,12 +71,9 @@ def leaks(sql: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def db_path(sample_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def db_path(sample_gdelt_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("injection") / "stance.db"
-    shutil.copy(sample_db_template, path)
-    db = open_db(path)
-    assert load_paths(db, [RAW / "20240105120000.export.CSV", RAW / "200601.csv"]).written
-    db.close()
+    shutil.copy(sample_gdelt_template, path)
     return path
 
 
