@@ -82,7 +82,7 @@ def verify(frames: dict[str, pd.DataFrame], out: Path, figures: dict) -> list[st
             f"per-country yes/abstain/no totals: {len(source)} (country, code, vote) cells, all equal to the .rda"]
 
 
-def write_readme(out: Path, src: Path, md5s: dict[str, str], figures: dict, checks: list[str], notes: list[str]) -> None:
+def write_readme(out: Path, md5s: dict[str, str], figures: dict, checks: list[str], notes: list[str]) -> None:
     lo, hi = figures["date_range"]
     lines = [
         "# The UN General Assembly roll-call record (R package unvotes), as Stance ships it",
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{args.out / (name + '.csv.gz')}: {len(frames[name]):,} rows, {len(blob) / 1e6:.1f} MB")
     figures = fu.report(args.out)
     checks = verify(frames, args.out, figures)
-    write_readme(args.out, args.src, md5s, figures, checks, notes)
+    write_readme(args.out, md5s, figures, checks, notes)
     for line in checks:
         print(line)
     fu.print_report(figures)

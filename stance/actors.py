@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import difflib
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +28,38 @@ class Actor:
     name: str
     kind: str  # "state" | "organisation" | "other"
     iso2: str | None = None
+    start: str | None = None  # ISO dates a state existed, where data/actors.csv gives them (historic states)
+    end: str | None = None
+
+
+@dataclass(frozen=True)
+class Succession:
+    """One state succeeding another (data/successions.csv). Only a `continuation` carries the UN
+    seat: a vote is stored under whoever held the seat on its day, and "follow the UN seat" joins
+    the two into one line. A `merger` or `dissolution` ends the predecessor's line."""
+
+    predecessor: str
+    successor: str
+    date: str
+    kind: str  # "continuation" | "merger" | "dissolution"
+    note: str
+    source_url: str | None
+
+
+@dataclass(frozen=True)
+class DatedCode:
+    """What a dataset's code meant between two dates (data/historic_codes.csv), for codes that
+    one series kept across states: unvotes' YU is the SFR Yugoslavia in 1985 and Serbia and
+    Montenegro in 2003."""
+
+    system: str  # "iso2" | "cow"
+    code: str
+    start: str | None
+    end: str | None
+    actor: str
+
+
+SUCCESSION_KINDS = ("continuation", "merger", "dissolution")
 
 
 @dataclass(frozen=True)
@@ -50,10 +83,15 @@ def name_key(name: str) -> str:
 class ActorRegistry:
     """Every known actor and every name that resolves to one."""
 
-    def __init__(self, actors: dict[str, Actor], names: dict[str, str], groups: list[Membership]):
+    def __init__(self, actors: dict[str, Actor], names: dict[str, str], groups: list[Membership],
+                 successions: list[Succession] | None = None, dated_codes: list[DatedCode] | None = None):
         self.actors = actors
         self._names = names
         self.groups = groups
+        self.successions = successions or []
+        self.dated_codes = dated_codes or []
+        self._after = {s.predecessor: s for s in self.successions if s.kind == "continuation"}
+        self._before = {s.successor: s for s in self.successions if s.kind == "continuation"}
 
     @classmethod
     def from_data(cls, data_dir: Path = DATA_DIR) -> ActorRegistry:
@@ -61,7 +99,8 @@ class ActorRegistry:
         for row in _read_csv(data_dir / "actors.csv"):
             code = row["code"].strip().upper()
             iso2 = actors[code].iso2 if code in actors else None
-            actors[code] = Actor(code, row["name"].strip(), row["kind"].strip(), iso2)
+            actors[code] = Actor(code, row["name"].strip(), row["kind"].strip(), iso2,
+                                 (row.get("start") or "").strip() or None, (row.get("end") or "").strip() or None)
             names[name_key(row["name"])] = code
         for row in _read_csv(data_dir / "aliases.csv"):
             code = row["code"].strip().upper()
@@ -77,7 +116,15 @@ class ActorRegistry:
                        (r.get("end") or "").strip() or None, (r.get("source_url") or "").strip() or None)
             for r in _read_csv(data_dir / "groups.csv")
         ]
-        return cls(actors, names, groups)
+        successions = [Succession(r["predecessor"].strip().upper(), r["successor"].strip().upper(), r["date"].strip(),
+                                  r["kind"].strip(), (r.get("note") or "").strip(),
+                                  (r.get("source_url") or "").strip() or None)
+                       for r in _read_csv(data_dir / "successions.csv")]
+        dated = [DatedCode(r["system"].strip(), r["code"].strip().upper(), (r.get("start") or "").strip() or None,
+                           (r.get("end") or "").strip() or None, r["actor"].strip().upper())
+                 for r in _read_csv(data_dir / "historic_codes.csv")]
+        _check_references(data_dir, actors, successions, dated)
+        return cls(actors, names, groups, successions, dated)
 
     def resolve(self, name: str, field: str = "actor") -> str:
         """The actor code for a name, code or alias; `UnknownActor` with suggestions otherwise."""
@@ -103,6 +150,54 @@ class ActorRegistry:
             if m.group == group and (on is None or (m.start <= on and (m.end is None or on <= m.end)))
         })
 
+    def dated_code(self, system: str, code: str, day: str) -> str | None:
+        """The actor a dataset's code meant on `day`, if data/historic_codes.csv dates that code."""
+        for entry in self.dated_codes:
+            if entry.system == system and entry.code == code and _within(day, entry.start, entry.end):
+                return entry.actor
+        return None
+
+    def seat_holder(self, code: str, day: str) -> str:
+        """The state that held `code`'s UN seat on `day`, along continuations: a vote the file
+        gives to Russia in 1980 was cast by the Soviet Union; one it gives to the Federal Republic
+        of Germany in December 1990 was cast by unified Germany. Other actors are returned as they are."""
+        for _ in range(len(self.successions) + 1):  # a chain, never a cycle (checked on load)
+            earlier, later = self._before.get(code), self._after.get(code)
+            if earlier is not None and day < earlier.date:
+                code = earlier.predecessor
+            elif later is not None and day >= later.date:
+                code = later.successor
+            else:
+                return code
+        return code
+
+    def seat_line(self, code: str) -> str:
+        """The last state along `code`'s continuations: the line "follow the UN seat" draws it on."""
+        while code in self._after:
+            code = self._after[code].successor
+        return code
+
+    def seat_chain(self, code: str) -> list[Succession]:
+        """The continuations that lead to `code`'s line, earliest first (USSR -> Russia)."""
+        chain, code = [], self.seat_line(code)
+        while code in self._before:
+            chain.append(self._before[code])
+            code = chain[-1].predecessor
+        return chain[::-1]
+
+    def seat_label(self, code: str) -> str:
+        """'Russia (Soviet Union to 1991)': the line's name with what it follows back through."""
+        chain = self.seat_chain(code)
+        if not chain:
+            return self.name(code)
+        before = ", ".join(f"{self.name(s.predecessor)} to {int(s.date[:4]) - (s.date[5:] <= '01-01')}"
+                           for s in reversed(chain))
+        return f"{self.name(chain[-1].successor)} ({before})"
+
+    def successions_of(self, code: str) -> list[Succession]:
+        """Every succession `code` takes part in, by date."""
+        return sorted((s for s in self.successions if code in (s.predecessor, s.successor)), key=lambda s: s.date)
+
     def group_names(self) -> list[str]:
         return sorted({m.group for m in self.groups})
 
@@ -114,6 +209,29 @@ class ActorRegistry:
             return "; add it to data/aliases.csv if it is a real name"
         shown = dict.fromkeys(f"{self.name(self._names[k])} ({self._names[k]})" for k in close)
         return f"; did you mean {' or '.join(shown)}?"
+
+
+def _within(day: str, start: str | None, end: str | None) -> bool:
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+def _check_references(data_dir: Path, actors: dict[str, Actor], successions: list[Succession],
+                      dated: list[DatedCode]) -> None:
+    """A succession or dated code naming an unknown actor, or a seat passed on twice, is a data error."""
+    for s in successions:
+        for code in (s.predecessor, s.successor):
+            if code not in actors:
+                raise StanceError(f"{data_dir / 'successions.csv'}: unknown actor {code}")
+        if s.kind not in SUCCESSION_KINDS:
+            raise StanceError(f"{data_dir / 'successions.csv'}: kind {s.kind!r} is not one of {SUCCESSION_KINDS}")
+    for key in ("predecessor", "successor"):
+        seen = Counter(getattr(s, key) for s in successions if s.kind == "continuation")
+        twice = [code for code, n in seen.items() if n > 1]
+        if twice:
+            raise StanceError(f"{data_dir / 'successions.csv'}: {twice} in more than one continuation as {key}")
+    for d in dated:
+        if d.actor not in actors:
+            raise StanceError(f"{data_dir / 'historic_codes.csv'}: unknown actor {d.actor}")
 
 
 def _iso_actors() -> tuple[dict[str, Actor], dict[str, str]]:

@@ -484,3 +484,26 @@ ALTER TABLE votes_new RENAME TO votes;
 
 CREATE INDEX votes_actor ON votes (actor, resolution)
 """
+
+
+@MIGRATIONS()
+def m006_historic_states(db: sqlite_utils.Database) -> None:
+    """States that no longer exist are actors with dates, and who succeeded whom is data.
+
+    The General Assembly record holds votes of the Soviet Union, both Germanys, both Yemens,
+    Yugoslavia and Czechoslovakia: each is stored under the state that cast it on that day, and
+    `successions` says which state continued which UN seat (so a chart can follow the seat from
+    the Soviet Union to Russia) and which ended in a merger or a dissolution. Mirrored from
+    data/actors.csv and data/successions.csv like the other reference tables."""
+    db.execute("ALTER TABLE actors ADD COLUMN start TEXT")
+    db.execute('ALTER TABLE actors ADD COLUMN "end" TEXT')
+    db.execute("""
+        CREATE TABLE successions (
+            predecessor TEXT NOT NULL REFERENCES actors(code),
+            successor TEXT NOT NULL REFERENCES actors(code),
+            date TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('continuation', 'merger', 'dissolution')),
+            note TEXT,
+            source_url TEXT,
+            PRIMARY KEY (predecessor, successor)
+        )""")

@@ -46,8 +46,8 @@ def test_ccodes_are_unique_integers() -> None:
 
 @pytest.mark.parametrize("ccode, actor", [
     (2, "USA"), (365, "RUS"), (710, "CHN"), (731, "PRK"), (732, "KOR"),
-    (255, "DEU"), (260, "DEU"), (265, "DDR"), (315, "CSK"), (316, "CZE"),
-    (345, "SRB"), (678, "YEM"), (679, "YEM"), (680, "YMD"), (816, "VNM"),
+    (255, "DEU"), (260, "FRG"), (511, "ZAN"), (265, "DDR"), (315, "CSK"), (316, "CZE"),
+    (345, "SRB"), (678, "YAR"), (679, "YEM"), (680, "YMD"), (816, "VNM"),
 ])
 def test_cow_examples(ccode: int, actor: str) -> None:
     by_code = {int(r["ccode"]): r["actor"] for r in COW}
@@ -55,7 +55,7 @@ def test_cow_examples(ccode: int, actor: str) -> None:
 
 
 def test_cow_covers_the_193_un_members() -> None:
-    historical_or_observer = {"DDR", "CSK", "YMD", "TWN"}
+    historical_or_observer = {"DDR", "CSK", "YMD", "FRG", "YAR", "ZAN", "TWN"}
     assert len({r["actor"] for r in COW} - historical_or_observer) == 193
 
 

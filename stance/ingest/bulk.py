@@ -69,6 +69,20 @@ class RollCall:
                 "rcid": self.rcid}
 
 
+def rule_values(title: str | None, description: str | None, symbol: str | None = None,
+                codes: frozenset[str] | None = None) -> dict[str, str | frozenset[str]]:
+    """What the issue rules see of a General Assembly roll call: its short and long titles
+    together, and its issue codes. One definition, whichever file brings the roll call and in
+    whatever order: matching the short title alone on one path and both titles on another gave a
+    roll call a different issue depending on load order."""
+    parts = [title] + ([description] if description != title else [])
+    text = " ".join(p for p in parts if p)
+    values: dict[str, str | frozenset[str]] = {"title": text or symbol or ""}
+    if codes is not None:
+        values["issue_code"] = codes
+    return values
+
+
 def _int_or_none(flag: bool | None) -> int | None:
     return None if flag is None else int(flag)
 
@@ -92,6 +106,7 @@ class VoteItem:
     actor: str
     vote: str
     resolution: str | None = None
+    day: str | None = None  # the stored roll call's date, when roll_call is None
 
 
 @dataclass(frozen=True)
@@ -158,6 +173,21 @@ class BulkContext:
     rcids: dict[int, RollCall | None] = field(default_factory=dict)  # None: stored, not in this load
     options: dict[str, Any] = field(default_factory=dict)
     hand_votes: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)  # this load's, by key
+    rcid_days: dict[int, str] = field(default_factory=dict)  # dates of the stored roll calls
+    unknown_codes: dict[tuple[str, str, str], list] = field(default_factory=dict)  # (file, field, code) -> tally
+
+    def day_of(self, rcid: int) -> str | None:
+        """The date of roll call `rcid`, from this load or the database."""
+        roll_call = self.rcids.get(rcid)
+        return roll_call.date if roll_call is not None else self.rcid_days.get(rcid)
+
+    def unknown_code(self, file: str, field_name: str, code: str, day: str | None) -> None:
+        """Tally a vote rejected for a code no table knows: the load names the code, its votes and years."""
+        tally = self.unknown_codes.setdefault((file, field_name, code), [0, None, None])
+        tally[0] += 1
+        if day:
+            tally[1] = day[:4] if tally[1] is None else min(tally[1], day[:4])
+            tally[2] = day[:4] if tally[2] is None else max(tally[2], day[:4])
 
 
 class Format(Protocol):
@@ -335,6 +365,7 @@ class BulkLoad:
 
     def _take(self, bf: BulkFile, row: RawRow, item: Item) -> None:
         if isinstance(item, VoteItem):
+            item = self._cast_by(item)
             key = (item.roll_call.id if item.roll_call else item.resolution, item.actor)
             hand = self.ctx.hand_votes.get(key) if self.ctx.hand_votes else None
             if hand is not None:
@@ -368,6 +399,14 @@ class BulkLoad:
             else:
                 codes[item.code] = (bf, row.line)
                 bf.staged += 1
+
+    def _cast_by(self, item: VoteItem) -> VoteItem:
+        """The vote stored under the state that held the seat on its day (Russia's 1980 vote is the USSR's)."""
+        day = item.roll_call.date if item.roll_call is not None else item.day
+        if day is None:
+            return item
+        holder = self.ctx.registry.seat_holder(item.actor, day)
+        return item if holder == item.actor else dataclasses.replace(item, actor=holder)
 
     def _same_roll_call(self, bf: BulkFile, row: RawRow, roll_call: RollCall) -> bool:
         """Every row of one roll call must describe it the same way (date, title, subjects...)."""
@@ -423,10 +462,9 @@ class BulkLoad:
                 record["coded_by"] = "hand"
             elif before is not None:  # a file that leaves a detail out keeps the stored one
                 record.update({k: before[k] for k in KEPT_WHEN_LEFT_OUT if record[k] is None})
-                if record["issue_codes"] is None and before["issue_codes"] and self.ctx.rules is not None:
+                if record["issue_codes"] is None and before["issue_codes"]:
                     record["issue_codes"] = before["issue_codes"]  # un_roll_calls.csv loaded without its issues
-                    record["issue"], record["polarity"] = self.ctx.rules.issue_for("unvotes", {
-                        "issue_code": frozenset(before["issue_codes"].split()), "title": record["title"] or ""})
+                self._recode_rcid_roll_call(record, bf)
             if before is not None and before == record:
                 continue
             if bf.rows_are_roll_calls and roll_call.id in self.from_rows:
@@ -438,6 +476,16 @@ class BulkLoad:
             self.merged.append(record)
             if roll_call.source:
                 self.sources[roll_call.source.id] = roll_call.source
+
+    def _recode_rcid_roll_call(self, record: dict[str, Any], bf: BulkFile) -> None:
+        """Map an unvotes / Voeten roll call by the rules from everything known of it, stored or new:
+        Voeten's file has no titles, so mapping from the file's row alone would undo what the
+        titles in un_roll_calls.csv decided, and the answer would depend on the order of loads."""
+        if self.ctx.rules is None or record["rcid"] is None:
+            return
+        codes = frozenset((record["issue_codes"] or "").split())
+        record["issue"], record["polarity"] = self.ctx.rules.issue_for(bf.fmt.KIND, rule_values(
+            record["title"], record["description"], record["symbol"], codes))
 
     def _apply_codes(self, rcid: int, codes: dict[str, tuple[BulkFile, int]]) -> None:
         roll_call = self.ctx.rcids.get(rcid)
@@ -455,8 +503,8 @@ class BulkLoad:
         all_codes = " ".join(sorted(known | set(codes)))
         issue, polarity = roll_call.issue, roll_call.polarity
         if self.ctx.rules is not None:
-            issue, polarity = self.ctx.rules.issue_for("unvotes", {"issue_code": frozenset(all_codes.split()),
-                                                                   "title": roll_call.title or ""})
+            issue, polarity = self.ctx.rules.issue_for("unvotes", rule_values(
+                roll_call.title, roll_call.description, roll_call.symbol, frozenset(all_codes.split())))
         updated = _replace(roll_call, issue_codes=all_codes, issue=issue, polarity=polarity)
         first_bf = next(iter(codes.values()))[0]
         if roll_call.id in self.roll_calls:

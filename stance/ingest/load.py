@@ -446,7 +446,9 @@ def _bulk_context(db: sqlite_utils.Database, reg: ActorRegistry, ctx: Context, p
         rules, problems = load_rules(rules_path, ctx.issues)
     bctx = BulkContext(reg, rules, options=options)
     if published and "resolutions" in db.table_names() and "rcid" in db["resolutions"].columns_dict:
-        bctx.rcids = {row[0]: None for row in db.execute("SELECT rcid FROM resolutions WHERE rcid IS NOT NULL")}
+        stored = db.execute("SELECT rcid, date FROM resolutions WHERE rcid IS NOT NULL").fetchall()
+        bctx.rcids = {rcid: None for rcid, _day in stored}
+        bctx.rcid_days = dict(stored)
     return bctx, problems
 
 
@@ -639,9 +641,13 @@ def _now() -> str:
 
 
 def sync_reference_data(db: sqlite_utils.Database, reg: ActorRegistry) -> None:
-    """Mirror actors, aliases and groups from data/ into the database, so the file stands alone."""
+    """Mirror actors, aliases, groups and successions from data/ into the database, so the file
+    stands alone. Columns and tables a database of an older schema lacks are left out (a test
+    builds such a database to check its upgrade)."""
+    has = db["actors"].columns_dict
     db["actors"].upsert_all(
-        [{"code": a.code, "name": a.name, "kind": a.kind, "iso2": a.iso2} for a in reg.actors.values()],
+        [{k: v for k, v in {"code": a.code, "name": a.name, "kind": a.kind, "iso2": a.iso2, "start": a.start,
+                            "end": a.end}.items() if k in has} for a in reg.actors.values()],
         pk="code")
     db["actor_aliases"].upsert_all(
         [{"alias": alias, "code": code} for alias, code in reg.aliases().items()], pk="alias")
@@ -649,3 +655,9 @@ def sync_reference_data(db: sqlite_utils.Database, reg: ActorRegistry) -> None:
         [{"group_code": m.group, "actor": m.actor, "start": m.start, "end": m.end,
           "source_url": m.source_url} for m in reg.groups],
         pk=("group_code", "actor", "start"))
+    if "successions" not in db.table_names():
+        return
+    db["successions"].upsert_all(
+        [{"predecessor": s.predecessor, "successor": s.successor, "date": s.date, "kind": s.kind, "note": s.note,
+          "source_url": s.source_url} for s in reg.successions],
+        pk=("predecessor", "successor"))

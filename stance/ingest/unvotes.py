@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from stance.errors import FieldError, Problem
-from stance.ingest.bulk import BulkContext, IssueCodeItem, Item, RollCall, RollCallItem, VoteItem
+from stance.ingest.bulk import BulkContext, IssueCodeItem, Item, RollCall, RollCallItem, VoteItem, rule_values
 from stance.ingest.records import Source
 from stance.ingest.stream import RawRow, RowStream
 from stance.model import parse_date
@@ -161,7 +161,8 @@ class RollCallParser(_Parser):
         short, descr = self.get(fields, "short"), self.get(fields, "descr")
         issue, polarity = None, 1
         if self.ctx.rules is not None:
-            issue, polarity = self.ctx.rules.issue_for(KIND, {"title": " ".join(t for t in (short, descr) if t)})
+            issue, polarity = self.ctx.rules.issue_for(KIND, rule_values(short or descr, descr,
+                                                                         self.get(fields, "unres")))
         session = self.get(fields, "session")
         return RollCallItem(RollCall(
             roll_call_id(rcid), "UNGA", day, short or descr, issue, polarity, None, DATASET,
@@ -196,7 +197,8 @@ class VoteParser(_Parser):
         if not self.width_ok(row):
             return None
         rcid = self.known_rcid(row)
-        actor = self._actor(row)
+        day = self.ctx.day_of(rcid) if rcid is not None else None
+        actor = self._actor(row, day)
         raw = (self.get(row.fields, "vote") or "").strip().lower()
         if raw not in _VOTES:
             self.fail(row, "vote", f"{raw!r} is not a vote (expected yes, no or abstain)" if raw
@@ -205,16 +207,21 @@ class VoteParser(_Parser):
             return None
         roll_call = self.ctx.rcids[rcid]
         if roll_call is None:
-            return VoteItem(None, actor, raw, resolution=roll_call_id(rcid))
+            return VoteItem(None, actor, raw, resolution=roll_call_id(rcid), day=day)
         return VoteItem(roll_call, actor, raw)
 
-    def _actor(self, row: RawRow) -> str | None:
-        key = (self.get(row.fields, "country_code"), self.get(row.fields, "country"))
+    def _actor(self, row: RawRow, day: str | None) -> str | None:
+        code, name = self.get(row.fields, "country_code"), self.get(row.fields, "country")
+        dated = self.ctx.registry.dated_code("iso2", (code or "").strip().upper(), day) if code and day else None
+        if dated is not None:
+            return dated
+        key = (code, name)
         found = self.actors.get(key)
         if found is None:
             found = self.actors[key] = self._resolve(*key)
         if isinstance(found, tuple):
             self.fail(row, *found)
+            self.ctx.unknown_code(self.file, "country_code", code or f"missing, country {name!r}", day)
             return None
         return found
 
@@ -227,7 +234,8 @@ class VoteParser(_Parser):
         try:
             return self.ctx.registry.resolve(name or "", "country")
         except FieldError as exc:
-            return ("country_code", f"{what}, and the country name does not settle it: {exc.reason}")
+            return ("country_code", f"{what}, and the country name does not settle it: {exc.reason}; "
+                                    "add the code to data/historic_codes.csv or the name to data/aliases.csv")
 
 
 def parser(stream: RowStream, variant: str, ctx: BulkContext) -> Callable[[RawRow], Item | None]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from stance.db import DATA_DIR
 from stance.errors import FieldError, Problem
-from stance.ingest.bulk import BulkContext, Filtered, Item, RollCall, RollCallMemo, VoteItem
+from stance.ingest.bulk import BulkContext, Filtered, Item, RollCall, RollCallMemo, VoteItem, rule_values
 from stance.ingest.stream import RawRow, RowStream
 from stance.ingest.unvotes import DATASET, ISSUE_CODES, parse_flag, parse_rcid, roll_call_id
 from stance.model import parse_date
@@ -101,19 +101,23 @@ class Parser(RollCallMemo):
                                         "2 abstain, 3 no, 8 absent or 9 not a member)" if raw_vote
                                         else "missing (expected 1, 2, 3, 8 or 9)"))
         roll_call = self._roll_call(fields, row)
-        actor = self._actor(fields, row)
+        actor = self._actor(fields, row, roll_call.date if roll_call is not None else None)
         if row.problems or roll_call is None or actor is None or vote is None:
             return None
         return VoteItem(roll_call, actor, vote)
 
-    def _actor(self, fields: list[str | None], row: RawRow) -> str | None:
+    def _actor(self, fields: list[str | None], row: RawRow, day: str | None) -> str | None:
         code = self.get(fields, "ccode")
+        dated = self.ctx.registry.dated_code("cow", code.removesuffix(".0"), day) if code and day else None
+        if dated is not None:
+            return dated
         found = self.actors.get(code)
         if found is None:
             name = (fields[self.name_at] or "").strip() if self.name_at is not None else ""
             found = self.actors[code] = self._resolve_actor(code, name)
         if isinstance(found, tuple):
             row.problems.append(Problem(self.file, row.line, *found))
+            self.ctx.unknown_code(self.file, "ccode", code or "missing", day)
             return None
         return found
 
@@ -165,8 +169,8 @@ class Parser(RollCallMemo):
         issue_codes = " ".join(sorted(codes)) or None
         issue, polarity = None, 1
         if self.ctx.rules is not None:
-            title = " ".join(t for t in (short, descr) if t) or unres or ""
-            issue, polarity = self.ctx.rules.issue_for(KIND, {"issue_code": frozenset(codes), "title": title})
+            issue, polarity = self.ctx.rules.issue_for(KIND, rule_values(short or descr, descr, unres,
+                                                                         frozenset(codes)))
         return RollCall(roll_call_id(rcid), "UNGA", day, short or descr, issue, polarity, None, DATASET,
                         symbol=unres, session=self.get(fields, "session") or None, description=descr,
                         issue_codes=issue_codes, important=important, rcid=rcid)
