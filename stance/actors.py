@@ -198,6 +198,24 @@ class ActorRegistry:
         """Every succession `code` takes part in, by date."""
         return sorted((s for s in self.successions if code in (s.predecessor, s.successor)), key=lambda s: s.date)
 
+    def explain(self, code: str) -> str:
+        """One line on an actor: its dates and every succession it takes part in (for `stance actor`)."""
+        actor = self.actors.get(code)
+        dates = ""
+        if actor and (actor.start or actor.end):
+            dates = f", {actor.start} to {actor.end}" if actor.end else f", from {actor.start}"
+        parts = [f"{code} ({self.name(code)}{dates})"]
+        for s in self.successions_of(code):
+            other = s.successor if s.predecessor == code else s.predecessor
+            named = f"{self.name(other)} ({other})"
+            if s.kind == "continuation":
+                parts.append(f"UN seat continued by {named} from {s.date}" if s.predecessor == code
+                             else f"continues the UN seat of {named} from {s.date}")
+            else:
+                parts.append(f"{s.kind} into {named} on {s.date}" if s.predecessor == code
+                             else f"successor of {named} by {s.kind} on {s.date}")
+        return "; ".join(parts)
+
     def group_names(self) -> list[str]:
         return sorted({m.group for m in self.groups})
 

@@ -190,6 +190,23 @@ def interrupted_imports(db: sqlite_utils.Database) -> list[Finding]:
                     len(rows) > MAX_EXAMPLES)]
 
 
+def partial_imports(db: sqlite_utils.Database) -> list[Finding]:
+    """Files whose load left rows out (--skip-invalid): the database is sound but not the whole file,
+    so a figure computed from it (who votes most like whom) may miss a country."""
+    rows = db.execute("""
+        SELECT file, rows_rejected, rows_read, finished FROM imports
+        WHERE rows_rejected > 0 AND status = 'partial'
+          AND id = (SELECT max(id) FROM imports AS later WHERE later.file = imports.file)
+        ORDER BY id""").fetchall()
+    if not rows:
+        return []
+    return [Finding("partial-import", WARNING, len(rows),
+                    "file(s) loaded in part: their latest load rejected rows (see the rejects file, or the Data page)",
+                    tuple(f"{file}: {rejected:,} of {read:,} rows rejected ({finished})"
+                          for file, rejected, read, finished in rows[:MAX_EXAMPLES]),
+                    len(rows) > MAX_EXAMPLES)]
+
+
 def schema(db: sqlite_utils.Database) -> list[Finding]:
     pending = [m.name for m in MIGRATIONS.pending(db)]
     known = {m.name for m in MIGRATIONS._migrations}
@@ -218,6 +235,7 @@ CHECKS: tuple[tuple[Callable[[sqlite_utils.Database], list[Finding]], tuple[str,
     (unknown_issues, ("issues", "statements", "resolutions")),
     (undefined_issues, ("issues",)),
     (interrupted_imports, ("imports",)),
+    (partial_imports, ("imports",)),
     (schema, ()),
 )
 

@@ -12,10 +12,10 @@ from stance import __version__, queries
 from stance.actors import registry
 from stance.cli_check import check
 from stance.cli_common import database, refuse_in_read_only_mode, remove_database
-from stance.db import open_db, resolve_db_path, write_transaction
+from stance.db import DATA_DIR, open_db, resolve_db_path, write_transaction
 from stance.errors import StanceError
 from stance.ingest.load import KINDS, LoadResult, load_paths, sync_reference_data
-from stance.sample import build_sample, sample_paths
+from stance.sample import build_sample, first_run_paths, sample_paths
 
 PROGRESS_MIN_ROWS = 5_000
 PROGRESS_MIN_BYTES = 2_000_000
@@ -265,7 +265,7 @@ def actor(names: tuple[str, ...]) -> None:
     for name in names:
         try:
             code = reg.resolve(name)
-            click.echo(f"{name} -> {code} ({reg.name(code)})")
+            click.echo(f"{name} -> {reg.explain(code)}")
         except StanceError as exc:
             failed = True
             click.echo(f"{name} -> {str(exc).removeprefix('actor: ')}", err=True)
@@ -274,9 +274,11 @@ def actor(names: tuple[str, ...]) -> None:
 
 @cli.command()
 @click.option("--fresh", is_flag=True, help="Delete the database first and build it anew.")
+@click.option("--sample-only", is_flag=True,
+              help="Only the hand-coded sample (about a second), not the General Assembly record (about 15 s).")
 @db_option
-def sample(fresh: bool, db_path: str | None) -> None:
-    """Build the database from the sample data bundled in data/.
+def sample(fresh: bool, sample_only: bool, db_path: str | None) -> None:
+    """Build the database from data/: the hand-coded sample and the General Assembly record.
 
     \b
     Example:
@@ -286,12 +288,14 @@ def sample(fresh: bool, db_path: str | None) -> None:
     refuse_in_read_only_mode(path)
     if fresh:
         remove_database(path)
+    paths = sample_paths() if sample_only else first_run_paths()
     try:
-        result = build_sample(path)
+        with _progress_bar() as bar:
+            result = build_sample(path, paths, bar)
     except StanceError as exc:
         raise click.ClickException(str(exc)) from None
     _report(result, dry_run=False)
-    click.echo(f"{path}: sample loaded from {', '.join(p.name for p in sample_paths())}")
+    click.echo(f"{path}: loaded {', '.join(str(p.relative_to(DATA_DIR)) for p in paths)}")
 
 
 def main() -> None:

@@ -48,5 +48,10 @@ def check(db_path: str | None) -> None:
     if errors:
         click.echo(f"{path}: NOT clean: {errors} error(s), {warnings} warning(s)")
         sys.exit(1)
+    partial = sum(f.count for f in findings if f.kind == "partial-import")
+    if partial:
+        click.echo(f"{path}: sound, but INCOMPLETE: {partial} file(s) loaded in part (above); "
+                   "reload them once the rejected rows are fixed")
+        return
     note = f" ({warnings} warning(s) above, which do not make it unsound)" if warnings else ""
     click.echo(f"{path}: clean{note}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,10 @@ import pytest
 from stance.db import open_db
 from stance.ingest.load import load_paths
 from stance.sample import build_sample
+
+# A first run in the tests (the CLI's `sample`, a dashboard on a missing file) builds the sample only:
+# the whole General Assembly record takes ~15 s, and tests/test_record.py loads it once on purpose.
+os.environ.setdefault("STANCE_FIRST_RUN", "sample")
 
 
 @pytest.fixture(scope="session")

@@ -92,8 +92,10 @@ def test_stats_without_database(tmp_path: Path) -> None:
 def test_actor_command(tmp_path: Path) -> None:
     result = run("actor", "DPRK", "the Kremlin", "Republic of Korea")
     assert result.exit_code == 0
-    assert result.output.splitlines() == ["DPRK -> PRK (North Korea)", "the Kremlin -> RUS (Russia)",
-                                          "Republic of Korea -> KOR (South Korea)"]
+    assert result.output.splitlines() == [
+        "DPRK -> PRK (North Korea)",
+        "the Kremlin -> RUS (Russia, from 1991-12-24); continues the UN seat of Soviet Union (SUN) from 1991-12-24",
+        "Republic of Korea -> KOR (South Korea)"]
     assert run("actor", "Nortth Korea").exit_code == 1
 
 

@@ -9,7 +9,6 @@ first two half-loaded, and a killed process leaves SQLite's journal to undo the 
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import gc
 import os
@@ -276,9 +275,20 @@ def _load_paths(db: sqlite_utils.Database, paths: list[Path], kind: str | None, 
             writer.close()
     if writer is not None and writer.committed:
         result.rejects_path = Path(rejects)  # type: ignore[arg-type]
+    result.notes.extend(_unknown_code_notes(bctx))
     if result.written and published:
         result.notes.extend(_overlap_warnings(db))
     return result
+
+
+def _unknown_code_notes(bctx: BulkContext) -> list[str]:
+    """Votes rejected because no table knows their country code, one line per code: a state
+    missing from a figure is named with its votes and years, not left to a rejects file."""
+    return [f"{file}: {count:,} vote(s) rejected for the unknown {field} {code!r}"
+            + (f", {lo}-{hi}" if lo and lo != hi else f", {lo}" if lo else "")
+            + "; add the code to data/historic_codes.csv (a code of several states over time) or the name to"
+              " data/aliases.csv"
+            for (file, field, code), (count, lo, hi) in sorted(bctx.unknown_codes.items())]
 
 
 def _overlap_warnings(db: sqlite_utils.Database) -> list[str]:
@@ -464,22 +474,27 @@ class _RejectsWriter:
         self.columns = list(dict.fromkeys(columns))
         self.at = {c: i for i, c in enumerate(self.columns)}
         self.fh = open(self.partial, "w", newline="", encoding="utf-8")  # noqa: SIM115 - closed in close()
-        self.writer = csv.writer(self.fh)
-        self.writer.writerow(["file", "line", "problems"] + self.columns)
+        self._write(["file", "line", "problems"] + self.columns)
         self.committed = False
+
+    def _write(self, values: list[str | int | None]) -> None:
+        """One row as R's write.csv writes it: every value quoted, a missing one a bare NA. So
+        Namibia's code stays the text "NA" and a missing code stays missing, and a fixed rejects
+        file reloads as its source would (csv readers and Excel read the quotes as quoting)."""
+        self.fh.write(",".join("NA" if v is None else '"' + str(v).replace('"', '""') + '"' for v in values) + "\r\n")
 
     def hand_rows(self, f: FileResult) -> None:
         for row in f.rejected_rows:
             values = [row.values.get(c, "") for c in self.columns]
-            self.writer.writerow([f.file, row.line, _reasons(row.problems)] + values)
+            self._write([f.file, row.line, _reasons(row.problems)] + values)
 
     def bulk_row(self, bf: BulkFile, row: RawRow) -> None:
-        values = [""] * len(self.columns)
+        values: list[str | None] = [""] * len(self.columns)
         names = bf.stream.columns
         for i, value in enumerate(row.fields):
             if i < len(names):
-                values[self.at[names[i]]] = "NA" if value is None else value
-        self.writer.writerow([bf.stream.file, row.line, _reasons(row.problems)] + values)
+                values[self.at[names[i]]] = value
+        self._write([bf.stream.file, row.line, _reasons(row.problems)] + values)
 
     def commit(self) -> None:
         self.fh.close()

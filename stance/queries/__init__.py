@@ -137,7 +137,8 @@ def counts(db: sqlite_utils.Database) -> dict[str, int]:
 
 
 def issue_summary(db: sqlite_utils.Database) -> pd.DataFrame:
-    """Per issue: evidence counts and the dates it spans (from the base tables, not the view)."""
+    """Per issue: evidence counts and the dates it spans (from the base tables, not the view).
+    Roll calls no rule gave an issue are one row, '(no issue)': their votes are real (alignment counts them)."""
     return frame(db, f"""
         WITH s AS (SELECT issue, count(*) AS n, min(day) AS lo, max(day) AS hi FROM statements GROUP BY issue),
              counted AS (SELECT r.issue, r.date, v.actor FROM resolutions r JOIN votes v ON v.resolution = r.id
@@ -145,10 +146,11 @@ def issue_summary(db: sqlite_utils.Database) -> pd.DataFrame:
              v AS (SELECT issue, count(*) AS n, min(date) AS lo, max(date) AS hi FROM counted GROUP BY issue),
              a AS (SELECT issue, count(*) AS n FROM (SELECT issue, actor FROM counted
                    UNION SELECT issue, actor FROM statements) GROUP BY issue)
-        SELECT a.issue, coalesce(s.n, 0) AS statements, coalesce(v.n, 0) AS votes, a.n AS actors,
-               min(coalesce(s.lo, v.lo), coalesce(v.lo, s.lo)) AS first,
+        SELECT coalesce(a.issue, '(no issue)') AS issue, coalesce(s.n, 0) AS statements, coalesce(v.n, 0) AS votes,
+               a.n AS actors, min(coalesce(s.lo, v.lo), coalesce(v.lo, s.lo)) AS first,
                max(coalesce(s.hi, v.hi), coalesce(v.hi, s.hi)) AS last
-        FROM a LEFT JOIN s ON s.issue = a.issue LEFT JOIN v ON v.issue = a.issue ORDER BY a.issue""")
+        FROM a LEFT JOIN s ON s.issue IS a.issue LEFT JOIN v ON v.issue IS a.issue
+        ORDER BY a.issue IS NULL, a.issue""")
 
 
 def issue_years(db: sqlite_utils.Database, issue: str) -> tuple[int, int]:

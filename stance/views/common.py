@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import re
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,7 +24,7 @@ import streamlit as st
 
 from stance.actors import registry
 from stance.db import open_db, read_only_mode, resolve_db_path
-from stance.sample import build_sample, ensure_database
+from stance.sample import BuildStatus, build_sample, ensure_database
 
 T = TypeVar("T")
 DEFAULT_ACTORS = 6
@@ -54,15 +55,41 @@ def data_version(path: Path) -> tuple[int, int]:
 
 
 def ensure_ready() -> Path:
-    """The database, built from the bundled sample on first run (unless read-only)."""
+    """The database, built on first run from data/ (the sample and the General Assembly record).
+
+    The build takes about fifteen seconds: the page says what is being built and how far it is
+    (and so does the terminal), and a second session opened meanwhile waits on the first one's
+    build with the same progress instead of starting its own."""
     path = db_path()
-    if not path.exists():
-        if read_only_mode():
-            st.error(f"No database at `{path}`, and read-only mode cannot create one. "
-                     "Build it with `python -m stance sample`.")
-            st.stop()
-        with st.spinner("First run: building the database from the bundled sample…"):
-            ensure_database(path)
+    if path.exists():
+        return path
+    if read_only_mode():
+        st.error(f"No database at `{path}`, and read-only mode cannot create one. "
+                 "Build it with `python -m stance sample`.")
+        st.stop()
+    st.title("Stance: first run")
+    st.write("Building the database from the files in `data/`: the hand-coded sample and the whole UN General "
+             "Assembly record, 870,109 votes on 6,203 roll calls, 1946-2020 (Voeten's data, via the unvotes package). "
+             "This happens once and takes about 15 seconds; later runs open at once.")
+    bar = st.progress(0.0, text="Starting")
+    last = [-1.0]
+
+    def report(status: BuildStatus) -> None:
+        if status.done - last[0] < 0.01 and status.done < 1.0:
+            return
+        last[0] = status.done
+        bar.progress(min(max(status.done, 0.0), 1.0), text=status.step)
+        print(f"stance: first run: {status.step} ({status.done:.0%})", file=sys.stderr, flush=True)
+
+    try:
+        ensure_database(path, report)
+    except Exception as exc:  # the page says what failed; the terminal has the rest
+        print(f"stance: first run failed: {exc}", file=sys.stderr, flush=True)
+        st.error(f"Building the database failed: {md_escape(str(exc)[:500])}. Nothing was left at `{path}`; "
+                 "try `python -m stance sample` in a terminal to see every message.")
+        st.stop()
+    st.cache_data.clear()
+    st.rerun()
     return path
 
 
