@@ -24,7 +24,9 @@ def frame(db: sqlite_utils.Database, sql: str, params: Sequence[object] = ()) ->
 
 def issues(db: sqlite_utils.Database) -> pd.DataFrame:
     """Every issue with how much evidence it has (statements, and votes recorded of any kind),
-    most evidence first. Counting every vote reads only the votes primary key: 4x faster on a
+    issues with hand-coded statements first, then most evidence first: the first is the default
+    view, and a page that opens on 158,000 General Assembly votes and no quote shows the least of
+    what Stance is for. Counting every vote reads only the votes primary key: 4x faster on a
     million votes than checking which ones become stance points, and every page asks this."""
     return frame(db, """
         WITH s AS (SELECT issue, count(*) AS n FROM statements GROUP BY issue),
@@ -33,7 +35,7 @@ def issues(db: sqlite_utils.Database) -> pd.DataFrame:
         SELECT i.slug, i.title, i.description, i.plus_2, i.minus_2,
                coalesce(s.n, 0) AS statements, coalesce(v.n, 0) AS votes
         FROM issues i LEFT JOIN s ON s.issue = i.slug LEFT JOIN v ON v.issue = i.slug
-        ORDER BY statements + votes DESC, i.title""")
+        ORDER BY statements > 0 DESC, statements + votes DESC, i.title""")
 
 
 def actors_on_issue(db: sqlite_utils.Database, issue: str) -> pd.DataFrame:
