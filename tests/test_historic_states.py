@@ -10,6 +10,7 @@ import csv
 import itertools
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -223,3 +224,23 @@ def test_an_unknown_code_is_named_with_its_votes_and_years_and_check_says_incomp
     check = runner.invoke(cli, ["check", "--db", str(db_path)])
     assert "partial-import" in check.output and "INCOMPLETE" in check.output
     assert ": clean" not in check.output
+
+
+def test_the_map_follows_the_un_seat_and_leaves_out_states_that_had_ended(tmp_path: Path) -> None:
+    from stance.queries import geo
+
+    files = unvotes_files(tmp_path)
+    codes = write_r_csv(tmp_path / "un_roll_call_issues.csv", ["rcid", "short_name", "issue"],
+                        [(rcid, "hr", "Human rights") for rcid, *_ in ROLL_CALLS])
+    db = open_db(tmp_path / "m.db")
+    assert load_paths(db, ISSUE_DEFS + files + [codes]).written
+    in_1986 = geo.stance_as_of(db, "unga-human-rights", "1986-01-01").set_index("actor")
+    in_2016 = geo.stance_as_of(db, "unga-human-rights", "2016-01-01").set_index("actor")
+    unfollowed = geo.stance_as_of(db, "unga-human-rights", "1986-01-01", follow_seat=False).set_index("actor")
+    db.close()
+    assert in_1986.loc["RUS", "cast_by"] == "Soviet Union" and in_1986.loc["DEU", "cast_by"] == "West Germany"
+    assert {"DDR", "YUG", "CSK"} <= set(in_1986.index) and "SUN" not in in_1986.index
+    assert {"DDR", "YUG", "CSK", "SCG", "SUN", "FRG"}.isdisjoint(in_2016.index)  # ended, or followed to a successor
+    assert in_2016.loc["RUS", "stance"] == -1 and in_2016.loc["RUS", "points"] == 2  # its own 2015 no, and the USSR's
+    assert pd.isna(in_2016.loc["SRB", "cast_by"])  # Serbia's own 2015 vote
+    assert {"SUN", "FRG"} <= set(unfollowed.index)

@@ -41,7 +41,8 @@ def year_picker(first: int, last: int, key: str = "year") -> int:
 def countries_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The map's data as a table: every coloured country and the evidence its colour rests on."""
     return pd.DataFrame({
-        "Country": df["actor_name"],
+        "Country": [name if not isinstance(by, str) else f"{name} (as {by})"
+                    for name, by in zip(df["actor_name"], df["cast_by"], strict=True)],
         "Stance": df["stance"].map(stance_text),
         "Date": [map_chart.format_date(d, p) for d, p in zip(df["date"], df["date_precision"], strict=True)],
         "Kind": df["kind"].map(KIND_LABELS),
@@ -81,7 +82,11 @@ def render() -> None:
     hidden = sorted(set(df["actor"]) - map_chart.outline_codes())
     if hidden:
         names = ", ".join(df.set_index("actor").loc[hidden, "actor_name"])
-        st.caption(f"Too small to draw at this scale, listed in the table only: {names}.")
+        st.caption(f"No outline on this map (too small at this scale, or a former state), listed in the table "
+                   f"only: {names}.")
+    if df["cast_by"].notna().any():
+        st.caption("Following the UN seat: a state's latest point may have been cast by the state whose seat it "
+                   "continued (the Soviet Union for Russia, West Germany for Germany), as the table says.")
     st.subheader(f"Countries with data ({len(df)})")
     st.dataframe(countries_frame(df), hide_index=True, width="stretch",
                  column_config={"Source": st.column_config.LinkColumn("Source", display_text="open")})
