@@ -1,0 +1,61 @@
+"""Follow the UN seat: one line per seat over time, from the Soviet Union to Russia.
+
+A vote is stored under the state that cast it (data/successions.csv, stance.actors); a chart of
+Russia since 1971 therefore needs the Soviet Union's rows too. These helpers are the one place
+that joins a line's states: `with_predecessors` widens a query's actor list, `follow` relabels
+its rows, `breaks` gives the dates a chart marks. Off, every state is its own line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from stance.actors import registry
+
+
+def with_predecessors(codes: Iterable[str]) -> tuple[str, ...]:
+    """The codes and every state whose seat they continued (RUS -> RUS, SUN), for a query."""
+    reg = registry()
+    out: dict[str, None] = {}
+    for code in codes:
+        out[code] = None
+        for succession in reg.seat_chain(code):
+            out[succession.predecessor] = None
+    return tuple(out)
+
+
+def line_of(code: str) -> str:
+    return registry().seat_line(code)
+
+
+def follow(df: pd.DataFrame, column: str = "actor", name_column: str | None = "actor_name") -> pd.DataFrame:
+    """Rows relabelled to their seat's line: `column` becomes the line's code, `name_column` its
+    label ("Russia (Soviet Union to 1991)"), and `cast_by` keeps the name of the state that cast a
+    followed row (empty where the line's own state did)."""
+    if df.empty:
+        return df.assign(cast_by=pd.Series(dtype=object))
+    reg = registry()
+    lines = df[column].map(reg.seat_line)
+    cast_by = [reg.name(code) if code != line else None for code, line in zip(df[column], lines, strict=True)]
+    out = df.assign(**{column: lines, "cast_by": cast_by})
+    if name_column is not None:
+        out[name_column] = lines.map(reg.seat_label)
+    return out
+
+
+def breaks(codes: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(line code, date, what happened) for each continuation on the lines of `codes`, to mark on a chart."""
+    reg = registry()
+    marks = []
+    for code in dict.fromkeys(reg.seat_line(c) for c in codes):
+        for s in reg.seat_chain(code):
+            marks.append((code, s.date, f"{reg.name(s.predecessor)} → {reg.name(s.successor)}"))
+    return marks
+
+
+def line_labels(codes: Iterable[str]) -> dict[str, str]:
+    """Code -> legend label, following the seat: {'RUS': 'Russia (Soviet Union to 1991)'}."""
+    reg = registry()
+    return {code: reg.seat_label(code) for code in codes}
