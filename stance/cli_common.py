@@ -20,10 +20,11 @@ from stance.errors import StanceError
 
 
 @contextlib.contextmanager
-def database(db_path: str | None, write: bool = False) -> Iterator[sqlite_utils.Database]:
+def database(db_path: str | None, write: bool = False, shown: Path | None = None) -> Iterator[sqlite_utils.Database]:
     """Open the database, turning every SQLite failure into a plain one-line message.
 
-    Reading needs an existing file; writing is refused outright in read-only mode.
+    Reading needs an existing file; writing is refused outright in read-only mode. `shown` is
+    the name to use in messages when `db_path` is a private build file (`load` into a new path).
     """
     path = resolve_db_path(db_path)
     if write:
@@ -34,11 +35,11 @@ def database(db_path: str | None, write: bool = False) -> Iterator[sqlite_utils.
     try:
         db = open_db(path, read_only=not write)
     except StanceError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(str(exc).replace(str(path), str(shown or path))) from None
     try:
         yield db
     except (sqlite3.DatabaseError, pd.errors.DatabaseError) as exc:  # pandas wraps what it reads
-        raise click.ClickException(f"{path}: {plain(exc)}; nothing was written") from None
+        raise click.ClickException(f"{shown or path}: {plain(exc)}; nothing was written") from None
     finally:
         db.close()
 

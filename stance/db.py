@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,6 +78,47 @@ def open_db(path: str | os.PathLike, read_only: bool = False, migrate: bool = Tr
             raise DatabaseError(f"{path}: cannot create or upgrade the schema ({exc}); "
                                 "nothing was changed") from None
     return db
+
+
+def private_sibling(path: Path) -> Path:
+    """A new empty file beside `path` that no other process knows of (random name, O_EXCL).
+
+    A new database is built here and named only once it holds a commit (`publish_database`), so
+    another process can never open, load into, or have deleted a half-made file at `path`."""
+    while True:
+        candidate = path.with_name(f".{path.name}.{secrets.token_hex(8)}.new")
+        try:
+            os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        except FileExistsError:
+            continue
+        return candidate
+
+
+def publish_database(built: Path, path: Path) -> bool:
+    """Give a database built in a private file its real name, unless a file got there first.
+
+    A hard link never replaces an existing file (a rename would, and lose another process's
+    database): False means `path` appeared meanwhile and the caller should load into it. The
+    builder's connection must be closed first, so its WAL has been folded into the file. A file
+    system without hard links also gives False: the caller then loads into `path` directly."""
+    wal = Path(f"{built}-wal")
+    if wal.exists() and wal.stat().st_size:  # a connection still open elsewhere: fold the WAL in now
+        conn = sqlite3.connect(built)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+    try:
+        os.link(built, path)
+    except OSError:
+        return False
+    return True
+
+
+def remove_private(built: Path) -> None:
+    """Delete a private build file and SQLite's companions; only ever for `private_sibling` files."""
+    for leftover in (built, Path(f"{built}-wal"), Path(f"{built}-shm"), Path(f"{built}-journal")):
+        leftover.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
