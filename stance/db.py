@@ -54,7 +54,7 @@ def open_db(path: str | os.PathLike, read_only: bool = False, migrate: bool = Tr
     if read_only:
         if not path.exists():
             raise DatabaseError(f"{path}: no such database (read-only mode cannot create one)")
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        conn = sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         return sqlite_utils.Database(conn)
     if not path.parent.exists():
@@ -119,6 +119,23 @@ def remove_private(built: Path) -> None:
     """Delete a private build file and SQLite's companions; only ever for `private_sibling` files."""
     for leftover in (built, Path(f"{built}-wal"), Path(f"{built}-shm"), Path(f"{built}-journal")):
         leftover.unlink(missing_ok=True)
+
+
+def read_only_uri(path: Path) -> str:
+    """A read-only SQLite URI; immutable when nothing can write the file.
+
+    A database in WAL mode needs its -shm (and -wal) beside it even to read; on read-only media
+    (a read-only mount, a CD, a folder we may not write) SQLite cannot make them and the open
+    fails. `immutable=1` tells SQLite the file cannot change, so it reads without them and
+    creates nothing. It is used only when neither the file nor its folder is writable (no
+    writer can exist through this path) and no WAL with unmerged commits lies beside it (an
+    immutable read would ignore them: then the plain read-only open is tried and may fail)."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    wal = Path(f"{path}-wal")
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    if not writable and not (wal.exists() and wal.stat().st_size > 0):
+        uri += "&immutable=1"
+    return uri
 
 
 @contextlib.contextmanager
