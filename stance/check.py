@@ -190,6 +190,18 @@ def interrupted_imports(db: sqlite_utils.Database) -> list[Finding]:
                     len(rows) > MAX_EXAMPLES)]
 
 
+def unlinked_proposals(db: sqlite_utils.Database) -> list[Finding]:
+    """Accepted proposals whose statement is gone: deleted or edited into a new id in the
+    dashboard (the audit table says which), or by a hand edit of the file. A warning, since the
+    decision itself is still recorded."""
+    return _grouped(db, "proposal-link", WARNING, "accepted proposal(s) no longer linked to a statement "
+                    "(deleted or edited since, see the audit table; or changed outside Stance)", """
+        SELECT p.id, 1, p.actor || ' ' || p.issue FROM proposals p
+        WHERE p.status = 'accepted'
+          AND (p.statement_id IS NULL OR NOT EXISTS (SELECT 1 FROM statements s WHERE s.id = p.statement_id))
+        ORDER BY p.decided_at, p.id""", lambda row: f"{row[0]} ({row[2]})")
+
+
 def schema(db: sqlite_utils.Database) -> list[Finding]:
     pending = [m.name for m in MIGRATIONS.pending(db)]
     known = {m.name for m in MIGRATIONS._migrations}
@@ -218,6 +230,7 @@ CHECKS: tuple[tuple[Callable[[sqlite_utils.Database], list[Finding]], tuple[str,
     (unknown_issues, ("issues", "statements", "resolutions")),
     (undefined_issues, ("issues",)),
     (interrupted_imports, ("imports",)),
+    (unlinked_proposals, ("proposals", "statements")),
     (schema, ()),
 )
 
