@@ -15,7 +15,7 @@ import click
 import pandas as pd
 import sqlite_utils
 
-from stance.db import open_db, read_only_mode, resolve_db_path
+from stance.db import open_db, plain_sqlite_error, read_only_mode, resolve_db_path
 from stance.errors import StanceError
 
 
@@ -55,18 +55,5 @@ def remove_database(path: Path) -> None:
 
 
 def plain(exc: Exception) -> str:
-    text = str(exc)
-    if "readonly" in text:
-        return "the database file is read-only"
-    if "disk is full" in text:
-        return "the disk is full"
-    if "disk I/O" in text:
-        return "the file could not be read or written (disk I/O error)"
-    if "unable to open" in text:
-        return ("cannot open the database file: if its folder is read-only, SQLite cannot create the -wal "
-                "and -shm files it needs beside it")
-    if "not a database" in text:
-        return "this file is not a SQLite database"
-    if "locked" in text:
-        return "the database is locked by another writer (tried for 10 s)"
-    return f"SQLite error: {text}"
+    """SQLite's message put plainly (kept here for the commands; the text lives in stance.db)."""
+    return plain_sqlite_error(exc)

@@ -80,6 +80,25 @@ def open_db(path: str | os.PathLike, read_only: bool = False, migrate: bool = Tr
     return db
 
 
+def plain_sqlite_error(exc: Exception) -> str:
+    """SQLite's failure in words a user can act on, for the CLI and the dashboard alike."""
+    text = str(exc)
+    if "readonly" in text:
+        return "the database file is read-only"
+    if "disk is full" in text:
+        return "the disk is full"
+    if "disk I/O" in text:
+        return "the file could not be read or written (disk I/O error)"
+    if "unable to open" in text:
+        return ("cannot open the database file: if its folder is read-only, SQLite cannot create the -wal "
+                "and -shm files it needs beside it")
+    if "not a database" in text:
+        return "this file is not a SQLite database"
+    if "locked" in text:
+        return f"the database is locked by another writer (tried for {BUSY_TIMEOUT_MS / 1000:g} s)"
+    return f"SQLite error: {text}"
+
+
 def private_sibling(path: Path) -> Path:
     """A new empty file beside `path` that no other process knows of (random name, O_EXCL).
 

@@ -366,7 +366,7 @@ def test_a_writer_that_times_out_says_so_plainly(sample_db: Path, tmp_path: Path
         holder.close()
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == (f"Error: {sample_db}: the database is locked by another writer "
-                                              "(tried for 10 s); nothing was written")
+                                              "(tried for 0.3 s); nothing was written")
     assert table_digests(sample_db) == before
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import re
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,7 +23,7 @@ import sqlite_utils
 import streamlit as st
 
 from stance.actors import registry
-from stance.db import open_db, read_only_mode, resolve_db_path
+from stance.db import DatabaseError, open_db, plain_sqlite_error, read_only_mode, resolve_db_path
 from stance.sample import build_sample, ensure_database
 
 T = TypeVar("T")
@@ -35,10 +36,19 @@ def db_path() -> Path:
 
 @contextlib.contextmanager
 def database(write: bool = False) -> Iterator[sqlite_utils.Database]:
-    """A connection for this run only; read-only unless writing (and always in read-only mode)."""
+    """A connection for this run only; read-only unless writing (and always in read-only mode).
+
+    A write that SQLite refuses (another writer, such as a load, held the lock past the busy
+    timeout; a full disk; a read-only file) becomes a DatabaseError with a plain message, which
+    the forms show above the values the user typed: no traceback, nothing written."""
     db = open_db(db_path(), read_only=read_only_mode() or not write)
     try:
         yield db
+    except sqlite3.DatabaseError as exc:
+        if not write:
+            raise
+        raise DatabaseError(f"{plain_sqlite_error(exc)}. Nothing was written; what you typed is kept, "
+                            "so try again in a moment.") from None
     finally:
         db.close()
 
