@@ -213,9 +213,10 @@ def schema(db: sqlite_utils.Database) -> list[Finding]:
                                 "(python -m stance init --db FILE)", tuple(pending[:MAX_EXAMPLES]),
                                 len(pending) > MAX_EXAMPLES))
     if unknown:
-        findings.append(Finding("schema", WARNING, len(unknown),
-                                "schema migration(s) this version of Stance does not know: "
-                                "the file was made by a newer version", tuple(unknown[:MAX_EXAMPLES]),
+        findings.append(Finding("schema", ERROR, len(unknown),
+                                "schema migration(s) this version of Stance does not know: the file was made "
+                                "by a newer version, and this one will not write to it (upgrade Stance)",
+                                tuple(unknown[:MAX_EXAMPLES]),
                                 len(unknown) > MAX_EXAMPLES))
     return findings
 

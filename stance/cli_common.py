@@ -15,7 +15,7 @@ import click
 import pandas as pd
 import sqlite_utils
 
-from stance.db import open_db, plain_sqlite_error, read_only_mode, resolve_db_path
+from stance.db import open_db, plain_sqlite_error, read_only_mode, resolve_db_path, unusable
 from stance.errors import StanceError
 
 
@@ -32,6 +32,8 @@ def database(db_path: str | None, write: bool = False, shown: Path | None = None
     elif not path.exists():
         hint = "python -m stance sample" + ("" if db_path is None else f" --db {db_path}")
         raise click.ClickException(f"{path}: no database yet. Create it with: {hint}")
+    elif problem := unusable(path):
+        raise click.ClickException(f"{path}: {problem}")
     try:
         db = open_db(path, read_only=not write)
     except StanceError as exc:

@@ -23,7 +23,7 @@ import sqlite_utils
 import streamlit as st
 
 from stance.actors import registry
-from stance.db import DatabaseError, open_db, plain_sqlite_error, read_only_mode, resolve_db_path
+from stance.db import DatabaseError, open_db, plain_sqlite_error, read_only_mode, resolve_db_path, unusable
 from stance.sample import build_sample, ensure_database
 
 T = TypeVar("T")
@@ -44,9 +44,9 @@ def database(write: bool = False) -> Iterator[sqlite_utils.Database]:
     db = open_db(db_path(), read_only=read_only_mode() or not write)
     try:
         yield db
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, pd.errors.DatabaseError) as exc:
         if not write:
-            raise
+            cannot_read(exc)
         raise DatabaseError(f"{plain_sqlite_error(exc)}. Nothing was written; what you typed is kept, "
                             "so try again in a moment.") from None
     finally:
@@ -73,7 +73,26 @@ def ensure_ready() -> Path:
             st.stop()
         with st.spinner("First run: building the database from the bundled sample…"):
             ensure_database(path)
+    refuse_unusable(path)
     return path
+
+
+def refuse_unusable(path: Path) -> None:
+    """A folder, random bytes, a truncated or empty file, or a newer Stance's database: say so
+    plainly and stop, on every page, instead of a traceback (showing the file's name, not the
+    server's folders)."""
+    problem = unusable(path)
+    if problem:
+        st.error(f"The database file “{md_escape(path.name)}” {md_escape(problem)}.")
+        st.stop()
+
+
+def cannot_read(exc: Exception) -> None:
+    """A read SQLite refused after the file looked usable (damage deep inside, a lock, the
+    disk): a plain message and stop, no SQL or server paths."""
+    st.error(f"The database could not be read: {md_escape(plain_sqlite_error(exc))}. "
+             "`python -m stance check` on the server says more.")
+    st.stop()
 
 
 def _query_function(name: str) -> Callable[..., pd.DataFrame]:
@@ -98,7 +117,10 @@ def read(query_name: str, *args: Any) -> Any:
 
     Arguments must be hashable plain values (use tuples, not lists)."""
     path = db_path()
-    return _cached(query_name, str(path), data_version(path), *args)
+    try:
+        return _cached(query_name, str(path), data_version(path), *args)
+    except (sqlite3.DatabaseError, pd.errors.DatabaseError) as exc:
+        cannot_read(exc)
 
 
 def require_data(issues: pd.DataFrame) -> None:
