@@ -141,23 +141,64 @@ def _read_csv(name: str, text: str) -> Table:
 
 
 def _read_jsonl(name: str, text: str) -> Table:
+    """One object per line. Only a newline ends a line: str.splitlines() would also split at
+    U+2028, U+2029 and U+0085, which json.dumps(ensure_ascii=False) writes raw inside strings."""
     rows: list[Row] = []
     columns: dict[str, None] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            rows.append(Row(number, {}, [line], [Problem(name, number, "-", f"not valid JSON ({exc.msg})")]))
+        values, reason = _json_object(line)
+        if reason:
+            rows.append(Row(number, {}, [line], [Problem(name, number, "-", reason)]))
             continue
-        if not isinstance(obj, dict):
-            rows.append(Row(number, {}, [line], [Problem(name, number, "-", "expected one JSON object per line")]))
-            continue
-        values = {column_key(str(k)): _as_text(v) for k, v in obj.items()}
         columns.update(dict.fromkeys(values))
         rows.append(Row(number, values, [line]))
     return Table(name, "", list(columns), rows, [])
+
+
+class _DuplicateKey(ValueError):
+    "Two keys of one object name the same column."
+
+
+def _pairs(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """Keys compared as CSV headers are ('actor' = 'Actor'), so a duplicate is refused, not
+    silently won by the last one."""
+    seen: dict[str, str] = {}
+    for key, _ in pairs:
+        column = column_key(str(key))
+        if column in seen:
+            raise _DuplicateKey(f"key appears twice in this object ({seen[column]!r} and {key!r})")
+        seen[column] = key
+    return dict(pairs)
+
+
+def _json_object(line: str) -> tuple[dict[str, str], str | None]:
+    """The line's object as column -> text, or the reason it is refused: not JSON, not an
+    object, too deep or a number too long for Python's parser, a duplicate key, or text that
+    cannot be stored (a lone surrogate escape such as \\ud800, a NUL character)."""
+    try:
+        obj = json.loads(line, object_pairs_hook=_pairs)
+    except json.JSONDecodeError as exc:
+        return {}, f"not valid JSON ({exc.msg})"
+    except _DuplicateKey as exc:
+        return {}, str(exc)
+    except RecursionError:
+        return {}, "not loadable JSON: nested too deeply"
+    except ValueError as exc:  # an integer of over 4,300 digits
+        return {}, f"not loadable JSON ({str(exc).split(':')[0]})"
+    if not isinstance(obj, dict):
+        return {}, "expected one JSON object per line"
+    values = {column_key(str(k)): _as_text(v) for k, v in obj.items()}
+    for column, value in values.items():
+        if "\x00" in value:
+            return {}, f"{column}: contains a NUL character (\\u0000), which no text field may hold"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return {}, f"{column}: contains a lone surrogate escape (such as \\ud800), not a character"
+    return values, None
 
 
 def _as_text(value: object) -> str:
