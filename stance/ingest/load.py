@@ -527,7 +527,7 @@ def _header_guess(path: Path) -> list[str]:
     """The first line's words, enough to tell an issues file from the rest without reading it all."""
     try:
         with open(path, encoding="utf-8", errors="replace") as fh:
-            first = fh.readline()
+            first = fh.readline(64 * 1024)  # enough for any header; a file without line breaks is not read whole
     except OSError:
         return []
     return [column_key(word) for word in re.split(r"[,;\t\"{}:]+", first) if word.strip()]
