@@ -136,9 +136,15 @@ def require_data(issues: pd.DataFrame) -> None:
     st.stop()
 
 
-def md_escape(text: str) -> str:
-    """Backslash-escape markdown (and Streamlit's :directives:) so user text in a notice stays text."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$:&])", r"\\\1", text)
+def md_escape(text: object) -> str:
+    """Stored or typed text for a markdown sink (st.markdown, st.info, st.caption, widget labels
+    and help, radio options): it must stay text.
+
+    Every markdown character (and Streamlit's :directives:, $ for KaTeX) is backslash-escaped, so
+    `![p](http://host/x.png)` is no image the browser fetches and `[a](url)` no disguised link.
+    A bare http(s) URL in the text is still shown as a link to itself by GFM's autolinking,
+    which no escape prevents: it fetches nothing and says where it goes."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$:&])", r"\\\1", str(text))
 
 
 def shown(raw: str, limit: int = 60) -> str:
@@ -162,7 +168,7 @@ def evidence_card(row: pd.Series, heading: str, subject: str, fields: tuple[tupl
     coder-typed field with st.text (never markdown or HTML), then a button to the source when
     its link is http(s)."""
     with st.container(border=True):
-        st.caption(heading)
+        st.caption(md_escape(heading))
         st.text(subject)
         for label, column in fields:
             value = row.get(column)

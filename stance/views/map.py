@@ -15,7 +15,7 @@ import streamlit as st
 from stance.charts import KIND_LABELS
 from stance.charts import map as map_chart
 from stance.model import STANCE_LABELS, stance_text
-from stance.views.common import digits, issue_picker, read, require_data, safe_link, seed_from_url, set_url
+from stance.views.common import digits, issue_picker, md_escape, read, require_data, safe_link, seed_from_url, set_url
 
 
 def as_of_day(year: int, today: dt.date | None = None) -> str:
@@ -81,7 +81,7 @@ def render() -> None:
     hidden = sorted(set(df["actor"]) - map_chart.outline_codes())
     if hidden:
         names = ", ".join(df.set_index("actor").loc[hidden, "actor_name"])
-        st.caption(f"Too small to draw at this scale, listed in the table only: {names}.")
+        st.caption(f"Too small to draw at this scale, listed in the table only: {md_escape(names)}.")
     st.subheader(f"Countries with data ({len(df)})")
     st.dataframe(countries_frame(df), hide_index=True, width="stretch",
                  column_config={"Source": st.column_config.LinkColumn("Source", display_text="open")})
