@@ -207,6 +207,18 @@ def partial_imports(db: sqlite_utils.Database) -> list[Finding]:
                     len(rows) > MAX_EXAMPLES)]
 
 
+def unlinked_proposals(db: sqlite_utils.Database) -> list[Finding]:
+    """Accepted proposals whose statement is gone: deleted or edited into a new id in the
+    dashboard (the audit table says which), or by a hand edit of the file. A warning, since the
+    decision itself is still recorded."""
+    return _grouped(db, "proposal-link", WARNING, "accepted proposal(s) no longer linked to a statement "
+                    "(deleted or edited since, see the audit table; or changed outside Stance)", """
+        SELECT p.id, 1, p.actor || ' ' || p.issue FROM proposals p
+        WHERE p.status = 'accepted'
+          AND (p.statement_id IS NULL OR NOT EXISTS (SELECT 1 FROM statements s WHERE s.id = p.statement_id))
+        ORDER BY p.decided_at, p.id""", lambda row: f"{row[0]} ({row[2]})")
+
+
 def schema(db: sqlite_utils.Database) -> list[Finding]:
     pending = [m.name for m in MIGRATIONS.pending(db)]
     known = {m.name for m in MIGRATIONS._migrations}
@@ -218,9 +230,10 @@ def schema(db: sqlite_utils.Database) -> list[Finding]:
                                 "(python -m stance init --db FILE)", tuple(pending[:MAX_EXAMPLES]),
                                 len(pending) > MAX_EXAMPLES))
     if unknown:
-        findings.append(Finding("schema", WARNING, len(unknown),
-                                "schema migration(s) this version of Stance does not know: "
-                                "the file was made by a newer version", tuple(unknown[:MAX_EXAMPLES]),
+        findings.append(Finding("schema", ERROR, len(unknown),
+                                "schema migration(s) this version of Stance does not know: the file was made "
+                                "by a newer version, and this one will not write to it (upgrade Stance)",
+                                tuple(unknown[:MAX_EXAMPLES]),
                                 len(unknown) > MAX_EXAMPLES))
     return findings
 
@@ -236,6 +249,7 @@ CHECKS: tuple[tuple[Callable[[sqlite_utils.Database], list[Finding]], tuple[str,
     (undefined_issues, ("issues",)),
     (interrupted_imports, ("imports",)),
     (partial_imports, ("imports",)),
+    (unlinked_proposals, ("proposals", "statements")),
     (schema, ()),
 )
 

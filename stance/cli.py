@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import click
 
@@ -12,7 +14,15 @@ from stance import __version__, queries
 from stance.actors import registry
 from stance.cli_check import check
 from stance.cli_common import database, refuse_in_read_only_mode, remove_database
-from stance.db import DATA_DIR, open_db, resolve_db_path, write_transaction
+from stance.db import (
+    DATA_DIR,
+    open_db,
+    private_sibling,
+    publish_database,
+    remove_private,
+    resolve_db_path,
+    write_transaction,
+)
 from stance.errors import StanceError
 from stance.ingest.load import KINDS, LoadResult, load_paths, sync_reference_data
 from stance.sample import build_sample, first_run_paths, sample_paths
@@ -95,20 +105,47 @@ def load(paths: tuple[str, ...], kind: str | None, skip_invalid: bool, rejects_p
     """
     click.echo(f"Checking {len(paths)} file(s)…", err=True)
     path = resolve_db_path(db_path)
-    existed = path.exists()
+    refuse_in_read_only_mode(path)
     rejects = (rejects_path or "rejects.csv") if skip_invalid else None
     options = {"actors": [_resolve_or_fail(a, "--actors") for a in gdelt_actors.split(",") if a.strip()],
                "min_sources": min_sources, "root_only": root_only}
-    with database(db_path, write=True) as db, _progress_bar() as progress:
+    run = functools.partial(_load_into, paths=paths, kind=kind, skip_invalid=skip_invalid, rejects=rejects,
+                            rules=rules_path, options=options)
+    result = None
+    if not path.exists() and path.parent.is_dir():
+        result = _load_into_new(path, run)
+    if result is None:
+        result = run(path)
+    _report(result, dry_run=False)
+
+
+def _load_into_new(path: Path, run: Callable[[Path], LoadResult]) -> LoadResult | None:
+    """Build a new database in a private file and name it only after the commit.
+
+    A failed load then leaves no file and deletes nothing but its own private file, even when
+    another load created and filled `path` meanwhile (it used to delete that one's database).
+    None when `path` appeared meanwhile (or hard links are not supported): load into it instead."""
+    built = private_sibling(path)
+    try:
+        result = run(built, shown=path)
+        if not result.written:
+            return result
+        return result if publish_database(built, path) else None
+    finally:
+        remove_private(built)
+
+
+def _load_into(db_path: Path, paths: tuple[str, ...], kind: str | None, skip_invalid: bool, rejects: str | None,
+               rules: str | None, options: dict, shown: Path | None = None) -> LoadResult:
+    """One `load_paths` run with the CLI's progress bar and plain errors (naming `shown`, the
+    database the user asked for, rather than a private build file)."""
+    with database(str(db_path), write=True, shown=shown) as db, _progress_bar() as progress:
         try:
-            result = load_paths(db, paths, kind=kind, skip_invalid=skip_invalid, progress=progress,
-                                rejects=rejects, rules=rules_path, options=options)
+            return load_paths(db, paths, kind=kind, skip_invalid=skip_invalid, progress=progress,
+                              rejects=rejects, rules=rules, options=options)
         except OSError as exc:
             raise click.ClickException(f"{exc.filename or rejects}: cannot write ({exc.strerror}); "
                                        "nothing was loaded") from None
-    if not result.written and not existed:
-        remove_database(path)  # "nothing was written" should leave no new file behind either
-    _report(result, dry_run=False)
 
 
 @cli.command()

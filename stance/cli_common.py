@@ -15,15 +15,16 @@ import click
 import pandas as pd
 import sqlite_utils
 
-from stance.db import open_db, read_only_mode, resolve_db_path
+from stance.db import open_db, plain_sqlite_error, read_only_mode, resolve_db_path, unusable
 from stance.errors import StanceError
 
 
 @contextlib.contextmanager
-def database(db_path: str | None, write: bool = False) -> Iterator[sqlite_utils.Database]:
+def database(db_path: str | None, write: bool = False, shown: Path | None = None) -> Iterator[sqlite_utils.Database]:
     """Open the database, turning every SQLite failure into a plain one-line message.
 
-    Reading needs an existing file; writing is refused outright in read-only mode.
+    Reading needs an existing file; writing is refused outright in read-only mode. `shown` is
+    the name to use in messages when `db_path` is a private build file (`load` into a new path).
     """
     path = resolve_db_path(db_path)
     if write:
@@ -31,14 +32,16 @@ def database(db_path: str | None, write: bool = False) -> Iterator[sqlite_utils.
     elif not path.exists():
         hint = "python -m stance sample" + ("" if db_path is None else f" --db {db_path}")
         raise click.ClickException(f"{path}: no database yet. Create it with: {hint}")
+    elif problem := unusable(path):
+        raise click.ClickException(f"{path}: {problem}")
     try:
         db = open_db(path, read_only=not write)
     except StanceError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(str(exc).replace(str(path), str(shown or path))) from None
     try:
         yield db
     except (sqlite3.DatabaseError, pd.errors.DatabaseError) as exc:  # pandas wraps what it reads
-        raise click.ClickException(f"{path}: {plain(exc)}; nothing was written") from None
+        raise click.ClickException(f"{shown or path}: {plain(exc)}; nothing was written") from None
     finally:
         db.close()
 
@@ -54,18 +57,5 @@ def remove_database(path: Path) -> None:
 
 
 def plain(exc: Exception) -> str:
-    text = str(exc)
-    if "readonly" in text:
-        return "the database file is read-only"
-    if "disk is full" in text:
-        return "the disk is full"
-    if "disk I/O" in text:
-        return "the file could not be read or written (disk I/O error)"
-    if "unable to open" in text:
-        return ("cannot open the database file: if its folder is read-only, SQLite cannot create the -wal "
-                "and -shm files it needs beside it")
-    if "not a database" in text:
-        return "this file is not a SQLite database"
-    if "locked" in text:
-        return "the database is locked by another writer (tried for 10 s)"
-    return f"SQLite error: {text}"
+    """SQLite's message put plainly (kept here for the commands; the text lives in stance.db)."""
+    return plain_sqlite_error(exc)

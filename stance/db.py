@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,6 +44,82 @@ def read_only_mode() -> bool:
     return os.environ.get("STANCE_READ_ONLY", "").strip().lower() in {"1", "true", "yes"}
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def unusable(path: str | os.PathLike, for_writing: bool = False) -> str | None:
+    """Why the file at `path` cannot serve as a Stance database, in plain words; None if it can.
+
+    Cheap enough for every dashboard run (the 100-byte header and the schema table): a folder,
+    random bytes, a truncated file, an empty or foreign SQLite file, or one made by a newer
+    Stance. For writing, a missing or 0-byte file, or a SQLite file with no tables at all, is
+    fine: that is a new database. A newer schema is refused for reading too: its tables may
+    mean what this version does not know, and its pages would fail with SQL errors."""
+    path = Path(path)
+    if path.is_dir():
+        return "is a folder, not a database file"
+    if not path.exists():
+        return None if for_writing else "does not exist"
+    if not path.is_file():
+        return "is not a regular file"
+    size = path.stat().st_size
+    if size == 0:
+        return None if for_writing else ("is an empty file (0 bytes), not yet a Stance database: build one with "
+                                         "`python -m stance sample` or `python -m stance init`")
+    problem = _header_problem(path, size)
+    if problem:
+        return problem
+    return _schema_problem(path, for_writing)
+
+
+def _header_problem(path: Path, size: int) -> str | None:
+    """Random bytes and truncated copies, told from the header alone."""
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if not header.startswith(SQLITE_HEADER):
+        return "is not a SQLite database (it does not start with SQLite's header)"
+    if len(header) < 100:
+        return f"is truncated: {size} bytes, shorter than SQLite's 100-byte header"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    header_valid = header[24:28] == header[92:96]  # SQLite's rule for trusting the size field
+    if header_valid and pages and size < pages * page_size:
+        return (f"is truncated: its header says {pages * page_size} bytes, the file has {size} "
+                "(a copy cut short? restore a full copy)")
+    return None
+
+
+def _schema_problem(path: Path, for_writing: bool) -> str | None:
+    """An empty, foreign or newer-than-this-Stance schema, or a file SQLite cannot read."""
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            applied = set()
+            if "_sqlite_migrations" in tables:
+                applied = {row[0] for row in conn.execute(
+                    "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATIONS.name])}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return f"cannot be read: {plain_sqlite_error(exc)}"
+    if not tables:
+        return None if for_writing else ("holds no tables, not yet a Stance database: build one with "
+                                          "`python -m stance sample` or `python -m stance init`")
+    if "actors" not in tables and "_sqlite_migrations" not in tables:
+        return (f"is a SQLite database but not a Stance one (it has no actors table; its tables: "
+                f"{', '.join(sorted(tables)[:5])}{', ...' if len(tables) > 5 else ''})")
+    newer = sorted(applied - {m.name for m in MIGRATIONS._migrations})
+    if newer:
+        return (f"was made by a newer version of Stance (schema {', '.join(newer[:3])} is unknown here): "
+                "upgrade Stance to use it")
+    return None
+
+
 def open_db(path: str | os.PathLike, read_only: bool = False, migrate: bool = True) -> sqlite_utils.Database:
     """Open (and create or upgrade) the database with WAL and a busy timeout.
 
@@ -50,14 +127,20 @@ def open_db(path: str | os.PathLike, read_only: bool = False, migrate: bool = Tr
     wait instead of failing at once with "database is locked".
     """
     path = Path(path)
+    if path.is_dir():
+        raise DatabaseError(f"{path}: is a folder, not a database file; nothing was written" if not read_only
+                            else f"{path}: is a folder, not a database file")
     if read_only:
         if not path.exists():
             raise DatabaseError(f"{path}: no such database (read-only mode cannot create one)")
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        conn = sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         return sqlite_utils.Database(conn)
     if not path.parent.exists():
         raise DatabaseError(f"{path}: folder {path.parent} does not exist")
+    problem = unusable(path, for_writing=True) if str(path) != ":memory:" else None
+    if problem:
+        raise DatabaseError(f"{path}: {problem}; nothing was written")
     try:
         conn = sqlite3.connect(str(path), check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -77,6 +160,83 @@ def open_db(path: str | os.PathLike, read_only: bool = False, migrate: bool = Tr
             raise DatabaseError(f"{path}: cannot create or upgrade the schema ({exc}); "
                                 "nothing was changed") from None
     return db
+
+
+def plain_sqlite_error(exc: Exception) -> str:
+    """SQLite's failure in words a user can act on, for the CLI and the dashboard alike."""
+    text = str(exc)
+    if "readonly" in text:
+        return "the database file is read-only"
+    if "disk is full" in text:
+        return "the disk is full"
+    if "disk I/O" in text:
+        return "the file could not be read or written (disk I/O error)"
+    if "unable to open" in text:
+        return ("cannot open the database file: if its folder is read-only, SQLite cannot create the -wal "
+                "and -shm files it needs beside it")
+    if "not a database" in text:
+        return "this file is not a SQLite database"
+    if "locked" in text:
+        return f"the database is locked by another writer (tried for {BUSY_TIMEOUT_MS / 1000:g} s)"
+    return f"SQLite error: {text}"
+
+
+def private_sibling(path: Path) -> Path:
+    """A new empty file beside `path` that no other process knows of (random name, O_EXCL).
+
+    A new database is built here and named only once it holds a commit (`publish_database`), so
+    another process can never open, load into, or have deleted a half-made file at `path`."""
+    while True:
+        candidate = path.with_name(f".{path.name}.{secrets.token_hex(8)}.new")
+        try:
+            os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        except FileExistsError:
+            continue
+        return candidate
+
+
+def publish_database(built: Path, path: Path) -> bool:
+    """Give a database built in a private file its real name, unless a file got there first.
+
+    A hard link never replaces an existing file (a rename would, and lose another process's
+    database): False means `path` appeared meanwhile and the caller should load into it. The
+    builder's connection must be closed first, so its WAL has been folded into the file. A file
+    system without hard links also gives False: the caller then loads into `path` directly."""
+    wal = Path(f"{built}-wal")
+    if wal.exists() and wal.stat().st_size:  # a connection still open elsewhere: fold the WAL in now
+        conn = sqlite3.connect(built)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+    try:
+        os.link(built, path)
+    except OSError:
+        return False
+    return True
+
+
+def remove_private(built: Path) -> None:
+    """Delete a private build file and SQLite's companions; only ever for `private_sibling` files."""
+    for leftover in (built, Path(f"{built}-wal"), Path(f"{built}-shm"), Path(f"{built}-journal")):
+        leftover.unlink(missing_ok=True)
+
+
+def read_only_uri(path: Path) -> str:
+    """A read-only SQLite URI; immutable when nothing can write the file.
+
+    A database in WAL mode needs its -shm (and -wal) beside it even to read; on read-only media
+    (a read-only mount, a CD, a folder we may not write) SQLite cannot make them and the open
+    fails. `immutable=1` tells SQLite the file cannot change, so it reads without them and
+    creates nothing. It is used only when neither the file nor its folder is writable (no
+    writer can exist through this path) and no WAL with unmerged commits lies beside it (an
+    immutable read would ignore them: then the plain read-only open is tried and may fail)."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    wal = Path(f"{path}-wal")
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    if not writable and not (wal.exists() and wal.stat().st_size > 0):
+        uri += "&immutable=1"
+    return uri
 
 
 @contextlib.contextmanager

@@ -7,9 +7,9 @@ first page, so the build is guarded:
 
 - one builder at a time, by an exclusive `flock` on `.<name>.lock` beside the database (it is
   released by the kernel if the builder dies, so no stale lock survives a crash);
-- built under a unique temporary name and renamed into place only when complete and
-  checkpointed, so no session ever opens a half-built file, and a crash leaves no file at the
-  real path;
+- built under a unique private name and linked into place only when complete (a hard link
+  never replaces a file another process put there meanwhile), so no session ever opens a
+  half-built file, and a crash leaves no file at the real path;
 - the others wait, showing the builder's progress, read from `.<name>.progress`.
 """
 
@@ -19,13 +19,12 @@ import contextlib
 import fcntl
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from stance.db import DATA_DIR, open_db
+from stance.db import DATA_DIR, open_db, private_sibling, publish_database, remove_private
 from stance.ingest.load import LoadResult, load_paths
 
 SAMPLE_FILES = ("issues.csv", "statements.csv", "votes.csv")
@@ -158,10 +157,7 @@ def ensure_database(db_path: str | os.PathLike, report: Report | None = None,
 
 
 def _build_into(path: Path, paths: list[Path], report: Report) -> None:
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".building")
-    os.close(fd)
-    tmp = Path(name)
-    tmp.unlink()  # open_db creates it; mkstemp only reserved a unique name
+    tmp = private_sibling(path)  # a unique name no other session or process knows
     status_file = status_path(path)
     try:
         publish(status_file, BuildStatus(0.01, f"Building {path.name} from {len(paths)} files in data/"))
@@ -169,18 +165,9 @@ def _build_into(path: Path, paths: list[Path], report: Report) -> None:
         result = build_sample(tmp, paths, _Progress(report, status_file))
         if not result.written:
             raise RuntimeError("the bundled data did not load:\n" + "\n".join(map(str, result.problems[:20])))
-        _checkpoint(tmp)
-        os.replace(tmp, path)
+        if not publish_database(tmp, path):  # never replaces a file another process put there meanwhile
+            raise RuntimeError(f"{path} appeared while the first-run database was being built; it was left as it is")
         report(BuildStatus(1.0, "Done"))
     finally:
-        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), status_file):
-            leftover.unlink(missing_ok=True)
-
-
-def _checkpoint(path: Path) -> None:
-    """Fold the WAL into the file, so renaming the file alone moves the whole database."""
-    db = open_db(path, migrate=False)
-    try:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        db.close()
+        remove_private(tmp)
+        status_file.unlink(missing_ok=True)

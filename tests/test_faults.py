@@ -366,7 +366,7 @@ def test_a_writer_that_times_out_says_so_plainly(sample_db: Path, tmp_path: Path
         holder.close()
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == (f"Error: {sample_db}: the database is locked by another writer "
-                                              "(tried for 10 s); nothing was written")
+                                              "(tried for 0.3 s); nothing was written")
     assert table_digests(sample_db) == before
 
 
@@ -511,10 +511,10 @@ def test_immutable_file_and_folder_even_as_root(sample_db: Path, tmp_path: Path)
             done = _run_cli(*args, "--db", str(db))
             assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
             assert done.stderr.splitlines()[-1] == plain_folder, done.stderr
-        for args in (["stats"], ["check"]):
+        for args in (["stats"], ["check"]):  # reading needs no -wal/-shm: the file is opened immutable
             done = _run_cli(*args, "--db", str(db))
-            assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
-            assert "folder" in done.stderr.splitlines()[-1] and "read-only" in done.stderr, done.stderr
+            assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+            assert sorted(p.name for p in folder.iterdir()) == ["stance.db"]
         # the folder writable again, the file still immutable: SQLite opens it read-only
         subprocess.run([chattr, "-i", str(folder)], check=True)
         flagged.remove(folder)

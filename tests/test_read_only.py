@@ -204,3 +204,54 @@ def test_a_read_only_connection_refuses_raw_writes(ro_db: Path) -> None:
             db.execute(sql)
     db.close()
     assert digest(ro_db) == before
+
+
+# --- Read-only media ------------------------------------------------------------------------------
+
+_ON_READ_ONLY_MOUNT = r"""
+set -e
+mount --bind "$SRC" "$MNT"
+mount -o remount,bind,ro "$MNT"
+if touch "$MNT/probe" 2>/dev/null; then echo "MOUNT-NOT-READ-ONLY"; exit 3; fi
+cd "$PROJECT"
+export STANCE_READ_ONLY=1
+"$PY" -m stance stats --db "$MNT/stance.db" > "$OUT/stats.txt" 2>&1 || echo "stats exit $?" >> "$OUT/stats.txt"
+"$PY" -m stance check --db "$MNT/stance.db" > "$OUT/check.txt" 2>&1 || echo "check exit $?" >> "$OUT/check.txt"
+STANCE_DB="$MNT/stance.db" "$PY" -c "$PAGES" > "$OUT/pages.txt" 2>&1 || echo "pages exit $?" >> "$OUT/pages.txt"
+"""
+
+_EVERY_PAGE = """
+from streamlit.testing.v1 import AppTest
+from tests.test_read_only import PAGES
+for page in PAGES:
+    at = AppTest.from_string(f"from stance.views import {page}\\n{page}.render()\\n", default_timeout=60).run()
+    print(page, "exception" if at.exception else "ok", [e.value for e in at.exception][:1])
+"""
+
+
+def test_read_only_mode_on_a_read_only_file_system(ro_template: Path, tmp_path: Path) -> None:
+    """A real read-only mount (a read-only bind mount in a private mount namespace, `unshare -m`:
+    root cannot write through it, unlike chmod). `stats`, `check` and every page work, and no
+    -wal or -shm file is made: the database is opened as immutable."""
+    import os
+    import subprocess
+    import sys
+
+    src, mnt, out = tmp_path / "src", tmp_path / "mnt", tmp_path / "out"
+    for folder in (src, mnt, out):
+        folder.mkdir()
+    shutil.copy(ro_template, src / "stance.db")
+    before = digest(src / "stance.db")
+    env = {**os.environ, "SRC": str(src), "MNT": str(mnt), "OUT": str(out), "PY": sys.executable,
+           "PROJECT": str(Path(__file__).resolve().parent.parent), "PAGES": _EVERY_PAGE}
+    done = subprocess.run(["unshare", "-m", "sh", "-c", _ON_READ_ONLY_MOUNT], env=env, capture_output=True,
+                          text=True, timeout=600)
+    if done.returncode != 0 and not (out / "stats.txt").exists():
+        pytest.skip(f"no private read-only mount here (unshare -m needs CAP_SYS_ADMIN): {done.stderr.strip()}")
+    stats, check = (out / "stats.txt").read_text(), (out / "check.txt").read_text()
+    assert "statements" in stats and "exit" not in stats, stats
+    assert "Traceback" not in check and "exit" not in check, check
+    pages = (out / "pages.txt").read_text()
+    assert pages.count(" ok ") == len(PAGES), pages
+    assert sorted(p.name for p in src.iterdir()) == ["stance.db"]
+    assert digest(src / "stance.db") == before

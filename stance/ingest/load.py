@@ -343,8 +343,13 @@ def _transaction(db: sqlite_utils.Database, result: LoadResult, published: list[
         if dry_run or strict_failure:
             raise _Rollback
         if writer is not None:
-            writer.commit()
+            writer.finish()  # on disk before COMMIT: a load never happens without its rejected rows
     result.written = True
+    if writer is not None:  # only now: a COMMIT that failed must not leave rejects of a load that never happened
+        moved = writer.publish()
+        if moved is not None:
+            result.notes.append(f"the load is committed, but its rejects could not be moved to {writer.path} "
+                                f"({moved}); they are in {writer.partial}")
 
 
 def _stream_published(db: sqlite_utils.Database, bulk: BulkLoad, published: list[BulkFile],
@@ -463,9 +468,11 @@ def _bulk_context(db: sqlite_utils.Database, reg: ActorRegistry, ctx: Context, p
 
 
 class _RejectsWriter:
-    """Rejected rows of every file, written as they are found to `<path>.partial` and moved to
-    `path` just before the load commits, so a rejects file never describes a load that did
-    not happen, and a load never happens without its rejects file."""
+    """Rejected rows of every file, written as they are found to `<path>.partial`, flushed to
+    disk just before the load commits and moved to `path` just after, so a rejects file never
+    describes a load that did not happen (a COMMIT can still fail, e.g. on a full disk), and a
+    load never happens without its rejected rows on disk (at `<path>.partial` if the process
+    dies between the COMMIT and the move)."""
 
     def __init__(self, path: str | Path, result: LoadResult, published: list[BulkFile]):
         self.path = Path(path)
@@ -476,6 +483,7 @@ class _RejectsWriter:
         self.fh = open(self.partial, "w", newline="", encoding="utf-8")  # noqa: SIM115 - closed in close()
         self._write(["file", "line", "problems"] + self.columns)
         self.committed = False
+        self.kept = False
 
     def _write(self, values: list[str | int | None]) -> None:
         """One row as R's write.csv writes it: every value quoted, a missing one a bare NA. So
@@ -496,15 +504,27 @@ class _RejectsWriter:
                 values[self.at[names[i]]] = value
         self._write([bf.stream.file, row.line, _reasons(row.problems)] + values)
 
-    def commit(self) -> None:
+    def finish(self) -> None:
+        """Flush the rows to disk; an error here (a full disk) rolls the load back."""
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
         self.fh.close()
-        os.replace(self.partial, self.path)
+
+    def publish(self) -> str | None:
+        """Called after the COMMIT: the rows become the rejects file. If that fails, the load has
+        happened all the same: the partial file is kept and the reason returned."""
+        try:
+            os.replace(self.partial, self.path)
+        except OSError as exc:
+            self.kept = True
+            return exc.strerror or str(exc)
         self.committed = True
+        return None
 
     def close(self) -> None:
         if not self.fh.closed:
             self.fh.close()
-        if not self.committed:
+        if not self.committed and not self.kept:
             self.partial.unlink(missing_ok=True)
 
 
@@ -524,7 +544,7 @@ def _header_guess(path: Path) -> list[str]:
     """The first line's words, enough to tell an issues file from the rest without reading it all."""
     try:
         with open(path, encoding="utf-8", errors="replace") as fh:
-            first = fh.readline()
+            first = fh.readline(64 * 1024)  # enough for any header; a file without line breaks is not read whole
     except OSError:
         return []
     return [column_key(word) for word in re.split(r"[,;\t\"{}:]+", first) if word.strip()]
@@ -612,15 +632,23 @@ def _write_file(db: sqlite_utils.Database, f: FileResult, progress: Progress | N
     db["imports"].update(import_id, {"finished": _now()})
 
 
-def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
-    """INSERT OR REPLACE for the bulk tables; names come from the formats' fixed column tuples.
+_PRIMARY_KEYS = {"statements": ("id",), "votes": ("resolution", "actor")}
 
-    The bulk rows bypass sqlite-utils' insert_all: on 15-column rows its per-value checks made
-    a 100,000-row load 2.3x slower (measured with benchmarks/bench_load.py). The connection and
-    transaction are still sqlite-utils' own (`db.atomic()`).
+
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    """An upsert for the bulk tables; names come from the formats' fixed column tuples.
+
+    A changed row is updated in place (ON CONFLICT DO UPDATE), never deleted and re-inserted as
+    INSERT OR REPLACE does: the delete fired `ON DELETE SET NULL` and unlinked an accepted
+    proposal from its statement. The bulk rows bypass sqlite-utils' insert_all: on 15-column
+    rows its per-value checks made a 100,000-row load 2.3x slower (benchmarks/bench_load.py).
+    The connection and transaction are still sqlite-utils' own.
     """
+    key = _PRIMARY_KEYS[table]
     names = ", ".join(f'"{c}"' for c in columns)
-    return f'INSERT OR REPLACE INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in key)
+    return (f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))}) '
+            f'ON CONFLICT ({", ".join(key)}) DO UPDATE SET {updates}')
 
 
 def _write_sources(db: sqlite_utils.Database, f: FileResult) -> None:

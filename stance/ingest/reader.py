@@ -13,12 +13,14 @@ import hashlib
 import io
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from stance.errors import Problem
 
-csv.field_size_limit(16 * 1024 * 1024)
+MAX_LINE_BYTES = 16 * 1024 * 1024  # longer lines are refused: no real row comes near, and holding one costs memory
+csv.field_size_limit(MAX_LINE_BYTES)
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -48,10 +50,33 @@ def column_key(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip().lstrip("\ufeff").lower())
 
 
+def duplicates(columns: list[str]) -> list[str]:
+    """Names that appear more than once, in one pass (a header can have 50,000 columns)."""
+    return sorted(c for c, n in Counter(columns).items() if n > 1 and c)
+
+
+def too_long(line_no: int) -> str:
+    return (f"line {line_no} is longer than {MAX_LINE_BYTES >> 20} MB: not a table Stance can read "
+            "(a file without line breaks, or binary data?); refused rather than held in memory")
+
+
+def _long_line(path: Path) -> int | None:
+    """The number of the first line longer than MAX_LINE_BYTES, read in bounded pieces before
+    the file is read whole (a 200 MB file without line breaks peaked near 10 GB)."""
+    with open(path, "rb") as fh:
+        for number, line in enumerate(iter(lambda: fh.readline(MAX_LINE_BYTES + 1), b""), start=1):
+            if len(line) > MAX_LINE_BYTES:
+                return number
+    return None
+
+
 def read_table(path: str | Path) -> Table:
     path = Path(path)
     name = str(path)
     try:
+        long_line = _long_line(path)
+        if long_line is not None:
+            return Table(name, "", [], [], [Problem(name, long_line, "-", too_long(long_line))])
         raw = path.read_bytes()
     except OSError as exc:
         return Table(name, "", [], [], [Problem(name, 0, "-", f"cannot read file ({exc.strerror})")])
@@ -114,7 +139,7 @@ def _read_csv(name: str, text: str) -> Table:
     except (StopIteration, csv.Error) as exc:
         return Table(name, "", [], [], [Problem(name, 1, "-", f"cannot read the header ({exc})")])
     columns = [column_key(c) for c in header]
-    dupes = sorted({c for c in columns if columns.count(c) > 1 and c})
+    dupes = duplicates(columns)
     if dupes:
         return Table(name, "", columns, [], [Problem(name, 1, ", ".join(dupes), "column appears twice in the header")])
     end = reader.line_num
@@ -141,23 +166,64 @@ def _read_csv(name: str, text: str) -> Table:
 
 
 def _read_jsonl(name: str, text: str) -> Table:
+    """One object per line. Only a newline ends a line: str.splitlines() would also split at
+    U+2028, U+2029 and U+0085, which json.dumps(ensure_ascii=False) writes raw inside strings."""
     rows: list[Row] = []
     columns: dict[str, None] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            rows.append(Row(number, {}, [line], [Problem(name, number, "-", f"not valid JSON ({exc.msg})")]))
+        values, reason = _json_object(line)
+        if reason:
+            rows.append(Row(number, {}, [line], [Problem(name, number, "-", reason)]))
             continue
-        if not isinstance(obj, dict):
-            rows.append(Row(number, {}, [line], [Problem(name, number, "-", "expected one JSON object per line")]))
-            continue
-        values = {column_key(str(k)): _as_text(v) for k, v in obj.items()}
         columns.update(dict.fromkeys(values))
         rows.append(Row(number, values, [line]))
     return Table(name, "", list(columns), rows, [])
+
+
+class _DuplicateKey(ValueError):
+    "Two keys of one object name the same column."
+
+
+def _pairs(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """Keys compared as CSV headers are ('actor' = 'Actor'), so a duplicate is refused, not
+    silently won by the last one."""
+    seen: dict[str, str] = {}
+    for key, _ in pairs:
+        column = column_key(str(key))
+        if column in seen:
+            raise _DuplicateKey(f"key appears twice in this object ({seen[column]!r} and {key!r})")
+        seen[column] = key
+    return dict(pairs)
+
+
+def _json_object(line: str) -> tuple[dict[str, str], str | None]:
+    """The line's object as column -> text, or the reason it is refused: not JSON, not an
+    object, too deep or a number too long for Python's parser, a duplicate key, or text that
+    cannot be stored (a lone surrogate escape such as \\ud800, a NUL character)."""
+    try:
+        obj = json.loads(line, object_pairs_hook=_pairs)
+    except json.JSONDecodeError as exc:
+        return {}, f"not valid JSON ({exc.msg})"
+    except _DuplicateKey as exc:
+        return {}, str(exc)
+    except RecursionError:
+        return {}, "not loadable JSON: nested too deeply"
+    except ValueError as exc:  # an integer of over 4,300 digits
+        return {}, f"not loadable JSON ({str(exc).split(':')[0]})"
+    if not isinstance(obj, dict):
+        return {}, "expected one JSON object per line"
+    values = {column_key(str(k)): _as_text(v) for k, v in obj.items()}
+    for column, value in values.items():
+        if "\x00" in value:
+            return {}, f"{column}: contains a NUL character (\\u0000), which no text field may hold"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return {}, f"{column}: contains a lone surrogate escape (such as \\ud800), not a character"
+    return values, None
 
 
 def _as_text(value: object) -> str:

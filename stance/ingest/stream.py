@@ -22,9 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stance.errors import Problem
-from stance.ingest.reader import column_key
-
-csv.field_size_limit(16 * 1024 * 1024)
+from stance.ingest.reader import MAX_LINE_BYTES, column_key, duplicates, too_long
 
 _BOM = "\ufeff"
 _R_FIELD = re.compile(r'"((?:[^"]|"")*)"|([^,]*)')
@@ -115,6 +113,9 @@ class RowStream:
             return
         self._lines = self._decoded_lines(binary)
         first = self._peek_first_line()
+        if self.fatal:  # the first line was too long, or the archive broke while reading it
+            self.close()
+            return
         if first is None:
             self.fatal.append(Problem(self.file, 1, "-", "file is empty (expected a header row, then data rows)"))
             return
@@ -128,7 +129,7 @@ class RowStream:
             return
         if self.header:
             self.columns = [column_key(c) for c in self.first_fields]
-            dupes = sorted({c for c in self.columns if c and self.columns.count(c) > 1})
+            dupes = duplicates(self.columns)
             if dupes:
                 self.fatal.append(Problem(self.file, 1, ", ".join(dupes), "column appears twice in the header"))
 
@@ -162,8 +163,12 @@ class RowStream:
         """UTF-8 lines; a line that is not valid UTF-8 is kept (with replacement characters)
         and its reason remembered, to be attached to the row it belongs to."""
         try:
-            for raw in binary:
+            for raw in iter(lambda: binary.readline(MAX_LINE_BYTES + 1), b""):
                 self._line_no += 1
+                if len(raw) > MAX_LINE_BYTES:  # never read a line whole: a 4 GB line fits in a 4 MB .gz
+                    self._bad_lines[self._line_no] = too_long(self._line_no)
+                    self.fatal.append(Problem(self.file, self._line_no, "-", too_long(self._line_no)))
+                    return
                 try:
                     text = raw.decode("utf-8")
                 except UnicodeDecodeError as exc:

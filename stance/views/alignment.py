@@ -21,7 +21,16 @@ import streamlit as st
 
 from stance.charts import alignment as charts
 from stance.queries import alignment as align
-from stance.views.common import actor_picker, digits, read, require_data, seed_from_url, set_url, year_range_picker
+from stance.views.common import (
+    actor_picker,
+    digits,
+    md_escape,
+    read,
+    require_data,
+    seed_from_url,
+    set_url,
+    year_range_picker,
+)
 
 BODIES = {"both": "Both", "UNSC": "Security Council", "UNGA": "General Assembly"}
 DEFAULT_COUNTRIES = 15
@@ -139,7 +148,7 @@ def pair_section(vm: align.VoteMatrix, everyone: pd.DataFrame, half: bool, min_v
     names = dict(zip(everyone["code"], everyone["name"], strict=True))
     total = int(by_year["common"].sum())
     if total == 0:
-        st.info(f"{names[a]} and {names[b]} never voted on the same resolution in this view.")
+        st.info(f"{md_escape(names[a])} and {md_escape(names[b])} never voted on the same resolution in this view.")
         return {"pair_a": a, "pair_b": b}
     agreed = by_year["score"].sum() / total
     st.caption(f"Over the whole view: voted alike on {agreed:.0%} of {total} common votes.")

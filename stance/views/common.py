@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import re
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,7 +24,7 @@ import sqlite_utils
 import streamlit as st
 
 from stance.actors import registry
-from stance.db import open_db, read_only_mode, resolve_db_path
+from stance.db import DatabaseError, open_db, plain_sqlite_error, read_only_mode, resolve_db_path, unusable
 from stance.sample import BuildStatus, build_sample, ensure_database
 
 T = TypeVar("T")
@@ -36,10 +37,19 @@ def db_path() -> Path:
 
 @contextlib.contextmanager
 def database(write: bool = False) -> Iterator[sqlite_utils.Database]:
-    """A connection for this run only; read-only unless writing (and always in read-only mode)."""
+    """A connection for this run only; read-only unless writing (and always in read-only mode).
+
+    A write that SQLite refuses (another writer, such as a load, held the lock past the busy
+    timeout; a full disk; a read-only file) becomes a DatabaseError with a plain message, which
+    the forms show above the values the user typed: no traceback, nothing written."""
     db = open_db(db_path(), read_only=read_only_mode() or not write)
     try:
         yield db
+    except (sqlite3.DatabaseError, pd.errors.DatabaseError) as exc:
+        if not write:
+            cannot_read(exc)
+        raise DatabaseError(f"{plain_sqlite_error(exc)}. Nothing was written; what you typed is kept, "
+                            "so try again in a moment.") from None
     finally:
         db.close()
 
@@ -62,6 +72,7 @@ def ensure_ready() -> Path:
     build with the same progress instead of starting its own."""
     path = db_path()
     if path.exists():
+        refuse_unusable(path)
         return path
     if read_only_mode():
         st.error(f"No database at `{path}`, and read-only mode cannot create one. "
@@ -93,6 +104,24 @@ def ensure_ready() -> Path:
     return path
 
 
+def refuse_unusable(path: Path) -> None:
+    """A folder, random bytes, a truncated or empty file, or a newer Stance's database: say so
+    plainly and stop, on every page, instead of a traceback (showing the file's name, not the
+    server's folders)."""
+    problem = unusable(path)
+    if problem:
+        st.error(f"The database file “{md_escape(path.name)}” {md_escape(problem)}.")
+        st.stop()
+
+
+def cannot_read(exc: Exception) -> None:
+    """A read SQLite refused after the file looked usable (damage deep inside, a lock, the
+    disk): a plain message and stop, no SQL or server paths."""
+    st.error(f"The database could not be read: {md_escape(plain_sqlite_error(exc))}. "
+             "`python -m stance check` on the server says more.")
+    st.stop()
+
+
 def _query_function(name: str) -> Callable[..., pd.DataFrame]:
     """'issues' -> stance.queries.issues; 'alignment.matrix' -> stance.queries.alignment.matrix."""
     module, _, func = name.rpartition(".")
@@ -115,7 +144,10 @@ def read(query_name: str, *args: Any) -> Any:
 
     Arguments must be hashable plain values (use tuples, not lists)."""
     path = db_path()
-    return _cached(query_name, str(path), data_version(path), *args)
+    try:
+        return _cached(query_name, str(path), data_version(path), *args)
+    except (sqlite3.DatabaseError, pd.errors.DatabaseError) as exc:
+        cannot_read(exc)
 
 
 def require_data(issues: pd.DataFrame) -> None:
@@ -131,9 +163,15 @@ def require_data(issues: pd.DataFrame) -> None:
     st.stop()
 
 
-def md_escape(text: str) -> str:
-    """Backslash-escape markdown (and Streamlit's :directives:) so user text in a notice stays text."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$:&])", r"\\\1", text)
+def md_escape(text: object) -> str:
+    """Stored or typed text for a markdown sink (st.markdown, st.info, st.caption, widget labels
+    and help, radio options): it must stay text.
+
+    Every markdown character (and Streamlit's :directives:, $ for KaTeX) is backslash-escaped, so
+    `![p](http://host/x.png)` is no image the browser fetches and `[a](url)` no disguised link.
+    A bare http(s) URL in the text is still shown as a link to itself by GFM's autolinking,
+    which no escape prevents: it fetches nothing and says where it goes."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$:&])", r"\\\1", str(text))
 
 
 def shown(raw: str, limit: int = 60) -> str:
@@ -157,7 +195,7 @@ def evidence_card(row: pd.Series, heading: str, subject: str, fields: tuple[tupl
     coder-typed field with st.text (never markdown or HTML), then a button to the source when
     its link is http(s)."""
     with st.container(border=True):
-        st.caption(heading)
+        st.caption(md_escape(heading))
         st.text(subject)
         for label, column in fields:
             value = row.get(column)

@@ -21,6 +21,7 @@ from stance.views.alignment import forget_years_outside
 from stance.views.common import (
     actor_picker,
     issue_picker,
+    md_escape,
     read,
     require_data,
     seed_from_url,
@@ -119,7 +120,7 @@ def over_time(issues: pd.DataFrame, names: dict[str, str], chosen: list[str],
     cells = read("compare.by_period", issue, tuple(chosen), period, f"{years[0]}-01-01", f"{years[1]}-12-31")
     title = issues.set_index("slug").loc[issue, "title"]
     if cells.empty:
-        st.info(f"None of the chosen actors has a statement or vote on “{title}” in {years[0]}–{years[1]}.")
+        st.info(f"None of the chosen actors has a statement or vote on “{md_escape(title)}” in {years[0]}–{years[1]}.")
         return params
     fig = heatmap.time_heatmap(cells, {c: names[c] for c in chosen}, period_keys(*years, period), title, period)
     st.plotly_chart(fig, width="stretch", key="compare_time_chart")

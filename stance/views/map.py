@@ -15,7 +15,7 @@ import streamlit as st
 from stance.charts import KIND_LABELS
 from stance.charts import map as map_chart
 from stance.model import STANCE_LABELS, stance_text
-from stance.views.common import digits, issue_picker, read, require_data, safe_link, seed_from_url, set_url
+from stance.views.common import digits, issue_picker, md_escape, read, require_data, safe_link, seed_from_url, set_url
 
 
 def as_of_day(year: int, today: dt.date | None = None) -> str:
@@ -83,7 +83,7 @@ def render() -> None:
     if hidden:
         names = ", ".join(df.set_index("actor").loc[hidden, "actor_name"])
         st.caption(f"No outline on this map (too small at this scale, or a former state), listed in the table "
-                   f"only: {names}.")
+                   f"only: {md_escape(names)}.")
     if df["cast_by"].notna().any():
         st.caption("Following the UN seat: a state's latest point may have been cast by the state whose seat it "
                    "continued (the Soviet Union for Russia, West Germany for Germany), as the table says.")

@@ -15,7 +15,7 @@ from stance.charts import profile as profile_chart
 from stance.charts.map import format_date
 from stance.errors import StanceError
 from stance.model import stance_text
-from stance.views.common import read, require_data, safe_link, seed_from_url, set_url
+from stance.views.common import md_escape, read, require_data, safe_link, seed_from_url, set_url
 
 LINK = st.column_config.LinkColumn("Source", display_text="open")
 
@@ -92,8 +92,8 @@ def render() -> None:
     set_url(actor=code)
     row = actors.set_index("code").loc[code]
     if row["statements"] + row["votes"] == 0:
-        st.info(f"{row['name']} has no statements or votes in this database yet. Pick another actor, or load "
-                "coded statements for it with `python -m stance load FILE`.")
+        st.info(f"{md_escape(row['name'])} has no statements or votes in this database yet. Pick another actor, "
+                "or load coded statements for it with `python -m stance load FILE`.")
         st.stop()
     positions = read("profile.positions", code)
     changes = read("profile.stance_changes", code)
@@ -109,16 +109,16 @@ def render() -> None:
                "as a stance: yes = support, no = oppose, abstention = neutral.")
     st.subheader(f"When its stance changed ({len(changes)})")
     if changes.empty:
-        st.info(f"{row['name']} has held one position on each issue in this database.")
+        st.info(f"{md_escape(row['name'])} has held one position on each issue in this database.")
     else:
         table(changes_frame(changes))
     st.subheader(f"Votes cast ({len(votes)})")
     if votes.empty:
-        st.info(f"No roll-call votes by {row['name']} in this database.")
+        st.info(f"No roll-call votes by {md_escape(row['name'])} in this database.")
     else:
         table(votes_frame(votes))
     st.subheader(f"Statements ({len(statements)})")
     if statements.empty:
-        st.info(f"No coded statements by {row['name']} in this database.")
+        st.info(f"No coded statements by {md_escape(row['name'])} in this database.")
     else:
         table(statements_frame(statements))

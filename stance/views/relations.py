@@ -15,7 +15,7 @@ import streamlit as st
 
 from stance.charts import relations as relations_chart
 from stance.queries.relations import CAMEO_ROOTS, QUAD_CLASSES
-from stance.views.common import read, safe_link, seed_from_url, set_url, year_range_picker
+from stance.views.common import md_escape, read, safe_link, seed_from_url, set_url, year_range_picker
 
 BANNER = ("GDELT events are machine-coded from news reports, not verified facts. A program read the "
           "news and coded who did what to whom; it misreads stories, counts one incident several times "
@@ -134,11 +134,13 @@ def render() -> None:
         a = _choose("Country A", actor_totals(pairs), "rel_a", "a", "Countries with GDELT events in this database.")
     found = partners(pairs, a)
     with right:
-        b = _choose("Country B", found, "rel_b", "b", f"Countries with events with {names[a]}, in either direction.")
+        b = _choose("Country B", found, "rel_b", "b",
+                    f"Countries with events with {md_escape(names[a])}, in either direction.")
     with turn:
         seed_from_url("rel_dir", lambda raw: raw if raw in DIRECTIONS else None, "both",
                       "use a->b or b->a", param="dir")
-        labels = {"both": "Both directions", "a->b": f"{names[a]} → {names[b]}", "b->a": f"{names[b]} → {names[a]}"}
+        name_a, name_b = md_escape(names[a]), md_escape(names[b])  # radio options and notices are markdown
+        labels = {"both": "Both directions", "a->b": f"{name_a} → {name_b}", "b->a": f"{name_b} → {name_a}"}
         direction = st.radio("Direction", DIRECTIONS, format_func=labels.get, key="rel_dir", horizontal=True,
                              help="Who acted on whom: GDELT's Actor1 (the source) towards Actor2 (the target).")
     span = found[found["code"] == b].iloc[0]

@@ -146,9 +146,10 @@ def decided(row: dict[str, Any]) -> None:
     if row["status"] == "accepted":
         edited = " after an edit" if row["edited"] == 1 else ""
         sid = row["statement_id"] if isinstance(row["statement_id"], str) else "(since deleted or edited)"
-        st.success(f"Accepted{edited} by {who}: statement {md_escape(sid)}" + (f" ({reason})" if reason else ""))
+        st.success(f"Accepted{edited} by {md_escape(who)}: statement {md_escape(sid)}"
+                   + (f" ({md_escape(reason)})" if reason else ""))
     else:
-        st.warning(f"Rejected by {who}: {reason}")
+        st.warning(f"Rejected by {md_escape(who)}: {md_escape(reason)}")
 
 
 def accept_form(row: dict[str, Any], titles: dict[str, str], codes: list[str], labels: dict[str, str]) -> None:
