@@ -30,6 +30,7 @@ class VoteMatrix:
     years: np.ndarray  # int, the year of each resolution
     codes: tuple[str, ...]  # country codes, the columns, most votes first
     names: tuple[str, ...]  # their display names
+    ids: tuple[str, ...] = ()  # the resolution of each row
 
     def index(self, code: str) -> int | None:
         return self.codes.index(code) if code in self.codes else None
@@ -51,8 +52,11 @@ def vote_issues(db: sqlite_utils.Database) -> pd.DataFrame:
 
 
 def vote_matrix(db: sqlite_utils.Database, body: str = "both", issue: str = "", first: int | None = None,
-                last: int | None = None) -> VoteMatrix:
+                last: int | None = None, important: bool = False) -> VoteMatrix:
     """Every yes/no/abstain vote matching the filters, as a VoteMatrix.
+
+    `important` keeps only roll calls the source marks important (unvotes' and Voeten's
+    `importantvote`: the US State Department's list of important votes).
 
     SQL filters and returns one row per resolution with its votes packed as "CHN1,USA2,..."
     (actor code + vote code); numpy and pandas unpack them. Fetching a million rows one by one
@@ -67,6 +71,8 @@ def vote_matrix(db: sqlite_utils.Database, body: str = "both", issue: str = "", 
     if issue:
         clauses.append("r.issue = ?")
         params.append(issue)
+    if important:
+        clauses.append("r.important = 1")
     if first is not None:
         clauses.append("r.date >= ?")
         params.append(f"{first:04d}-01-01")
@@ -74,7 +80,7 @@ def vote_matrix(db: sqlite_utils.Database, body: str = "both", issue: str = "", 
         clauses.append("r.date <= ?")
         params.append(f"{last:04d}-12-31")
     sql = ("SELECT CAST(substr(r.date, 1, 4) AS INTEGER), count(*), group_concat(v.actor || "
-           "CASE v.vote WHEN 'yes' THEN 1 WHEN 'no' THEN 2 ELSE 3 END) "
+           "CASE v.vote WHEN 'yes' THEN 1 WHEN 'no' THEN 2 ELSE 3 END), r.id "
            "FROM resolutions r JOIN votes v ON v.resolution = r.id WHERE " + " AND ".join(clauses)
            + " GROUP BY r.id ORDER BY r.date, r.id")
     rows = db.execute(sql, params).fetchall()
@@ -91,7 +97,8 @@ def vote_matrix(db: sqlite_utils.Database, body: str = "both", issue: str = "", 
     order = np.lexsort((np.asarray(actor_codes, dtype=object).astype(str), -(votes > 0).sum(axis=0)))
     codes = tuple(str(actor_codes[i]) for i in order)
     names = dict(db.execute("SELECT code, name FROM actors").fetchall())
-    return VoteMatrix(votes[:, order], years, codes, tuple(names.get(c, c) for c in codes))
+    return VoteMatrix(votes[:, order], years, codes, tuple(names.get(c, c) for c in codes),
+                      tuple(row[3] for row in rows))
 
 
 def select_years(vm: VoteMatrix, first: int | None = None, last: int | None = None) -> VoteMatrix:
@@ -112,8 +119,9 @@ def select_years(vm: VoteMatrix, first: int | None = None, last: int | None = No
     kept = np.flatnonzero(cast > 0)
     codes = np.asarray(vm.codes, dtype=object)[kept].astype(str)
     order = kept[np.lexsort((codes, -cast[kept]))]
+    ids = tuple(np.asarray(vm.ids, dtype=object)[rows]) if vm.ids else ()
     return VoteMatrix(votes[:, order], vm.years[rows], tuple(vm.codes[i] for i in order),
-                      tuple(vm.names[i] for i in order))
+                      tuple(vm.names[i] for i in order), ids)
 
 
 def countries(vm: VoteMatrix) -> pd.DataFrame:
