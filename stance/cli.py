@@ -346,3 +346,7 @@ from stance.cli_extract import extract, review  # noqa: E402 - registered last, 
 
 cli.add_command(extract)
 cli.add_command(review)
+
+from stance.cli_measures import measures  # noqa: E402 - registered last, as its own module
+
+cli.add_command(measures)

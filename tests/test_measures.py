@@ -241,3 +241,68 @@ def test_dyadic_from_the_database_with_important_only(tmp_path) -> None:
         assert dyadic(db, Selection(body="UNSC"), ("agreement",)).empty
     finally:
         db.close()
+
+
+# --- the command line ------------------------------------------------------------------------------
+
+def run_cli(*args: str):
+    from click.testing import CliRunner
+
+    from stance.cli import cli
+
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def three_states(tmp_path):
+    """USA, CHN, RUS on four roll calls in 2001-2002:
+        rcid  year  USA      CHN  RUS
+        1     2001  yes      no   no
+        2     2001  yes      yes  yes
+        3     2002  abstain  yes  no
+        4     2002  no       yes  -
+    """
+    db = unvotes_db(tmp_path, [(1, "2001-10-01", 1), (2, "2001-11-01", 0), (3, "2002-11-01", 0),
+                               (4, "2002-12-01", 0)],
+                    {1: {"US": "yes", "CN": "no", "RU": "no"}, 2: {"US": "yes", "CN": "yes", "RU": "yes"},
+                     3: {"US": "abstain", "CN": "yes", "RU": "no"}, 4: {"US": "no", "CN": "yes"}})
+    db.close()
+    return tmp_path / "m.db"
+
+
+def test_cli_measures_csv_by_year_for_one_actor(three_states) -> None:
+    """USA-CHN 2001: alike on 2 of 2... no: yes/no, yes/yes -> 1/2; 2002: abstain/yes, no/yes -> 0/2.
+    USA-RUS 2001: yes/no, yes/yes -> 1/2; 2002: abstain/no only -> n 1, below --min-votes 2: empty."""
+    result = run_cli("measures", "agreement", "--actor", "United States", "--min-votes", "2",
+                     "--db", str(three_states))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "actor_a,actor_b,year,measure,value,n"
+    assert sorted(lines[1:]) == sorted([
+        "USA,CHN,2001,agreement,0.500000,2", "USA,RUS,2001,agreement,0.500000,2",
+        "USA,CHN,2002,agreement,0.000000,2", "USA,RUS,2002,agreement,,1"])
+    assert "4 rows (3 with a figure" in result.stderr
+
+
+def test_cli_measures_window_to_a_file(three_states, tmp_path) -> None:
+    """All pairs over 2001-2002: CHN-RUS common 1, 2, 3 -> alike on 1, 2 -> kappa on
+    CHN (3,1,1) vs RUS (3,1,3): D_o = 4/3; means 5/3 and 7/3, squares 11/3 and 19/3:
+    D_e = 11/3 + 19/3 - 2 (5/3)(7/3) = 20/9 -> kappa = 1 - (4/3)/(20/9) = 0.4."""
+    out = tmp_path / "k.csv"
+    result = run_cli("measures", "kappa", "--by", "window", "--min-votes", "1", "-o", str(out),
+                     "--db", str(three_states))
+    assert result.exit_code == 0, result.output
+    df = pd.read_csv(out, keep_default_na=False)
+    row = df[(df.actor_a == "CHN") & (df.actor_b == "RUS")].iloc[0]
+    assert row["year"] == "" and row["n"] == 3 and float(row["value"]) == pytest.approx(0.4)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--issue", "no-such-issue"), "no issue 'no-such-issue'"),
+    (("--actor", "Atlantis"), "no actor 'Atlantis'"),
+    (("--from", "2005", "--to", "2001"), "--from 2005 is after --to 2001"),
+])
+def test_cli_measures_bad_options_are_clear(three_states, args, message) -> None:
+    result = run_cli("measures", "pi", *args, "--db", str(three_states))
+    assert result.exit_code == 2 and message in result.output
+    assert "Traceback" not in result.output
