@@ -220,7 +220,7 @@ def test_page_on_the_sample(sample_db: Path, monkeypatch: pytest.MonkeyPatch) ->
     at = page_app("alignment", sample_db, monkeypatch)
     assert not at.exception
     figs = figures(at)
-    assert len(figs) == 2
+    assert len(figs) == 3  # matrix, one pair, who moved
     labels = figs[0]["layout"]["yaxis"]["ticktext"]
     assert "China" in labels and "United States" in labels and len(labels) == 15
     assert at.query_params["pair_a"] == "CHN" and at.query_params["pair_b"] == "USA"
@@ -254,18 +254,18 @@ def test_page_ignores_a_malformed_url(sample_db: Path, monkeypatch: pytest.Monke
                          ("pair_b", "XX")):
         assert f"Ignored {md_escape(param)}={shown(value)}" in notices
     assert "date range" in notices
-    assert len(figures(at)) == 2
+    assert len(figures(at)) == 3
 
 
 def test_half_abstention_changes_the_matrix(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # In 2024 China abstained on S/2024/255 where the United States voted yes: half counts it.
     at = page_app("alignment", sample_db, monkeypatch, countries="CHN,USA,RUS")
     before, fig = matrix(at)
-    at.checkbox(key="half").check().run()
+    at.selectbox(key="measure").set_value("graded").run()
     assert not at.exception
     after, _ = matrix(at)
     assert not np.array_equal(before, after, equal_nan=True)
-    assert at.query_params["half"] == "1"
+    assert at.query_params["measure"] == "graded"
 
 
 def test_minimum_blanks_pairs_on_the_page(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -278,13 +278,13 @@ def test_minimum_blanks_pairs_on_the_page(sample_db: Path, monkeypatch: pytest.M
 
 def test_url_round_trip(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = page_app("alignment", sample_db, monkeypatch, countries="CHN,RUS,USA,FRA,GBR")
-    at.checkbox(key="half").check().run()
+    at.selectbox(key="measure").set_value("kappa").run()
     at.number_input(key="min_votes").set_value(4).run()
     at.slider(key="years").set_value((2009, 2024)).run()
     at.selectbox(key="pair_b").set_value("RUS").run()
     at.selectbox(key="like").set_value("USA").run()
     params = {k: at.query_params[k] for k in at.query_params}
-    assert params["half"] == "1" and params["min_votes"] == "4" and params["pair_b"] == "RUS"
+    assert params["measure"] == "kappa" and params["min_votes"] == "4" and params["pair_b"] == "RUS"
     again = page_app("alignment", sample_db, monkeypatch, **params)
     assert not again.exception and not [w for w in again.warning if "Ignored" in w.value]
     assert [f["data"] for f in figures(again)] == [f["data"] for f in figures(at)]
@@ -349,3 +349,59 @@ def test_changing_years_changes_the_matrix_and_the_count(synthetic_db: Path, mon
     expected = align.vote_matrix(db, "both", "", low + 3, high - 3)
     db.close()
     assert any(c.value.startswith(f"{expected.votes.shape[0]} resolutions") for c in at.caption)
+
+
+# --- measures on the page (stance.measures) ------------------------------------------------------
+
+def test_kappa_on_the_page_by_hand(votes_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """CHN (yes, abstain, no, yes) against USA (yes, yes, yes, abstain), coded 1-3: D_o = 6/4;
+    means 7/4 and 5/4, squares 15/4 and 7/4: D_e = 22/4 - 2 (7/4)(5/4) = 9/8 -> kappa = -1/3."""
+    at = page_app("alignment", votes_db, monkeypatch, countries="CHN,USA,RUS", measure="kappa", min_votes="1")
+    assert not at.exception
+    z, fig = matrix(at)
+    labels = fig["layout"]["yaxis"]["ticktext"]
+    chn, usa = labels.index("China"), labels.index("United States")
+    assert z.reshape(len(labels), -1)[chn, usa] == pytest.approx(-1 / 3)
+    title = fig["layout"]["title"]["text"]
+    assert "kappa" in title and "chance from each state's own vote shares" in title
+    assert "no figure below 1 common vote" in title
+
+
+def test_an_old_half_link_means_graded(votes_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page_app("alignment", votes_db, monkeypatch, countries="CHN,USA", half="1", min_votes="1")
+    assert at.selectbox(key="measure").value == "graded"
+    z, fig = matrix(at)
+    assert np.nanmin(z) == pytest.approx(50.0)  # CHN-USA: 2/4 with abstentions as half (see the top)
+    assert "abstention against a yes or a no = half agreement" in fig["layout"]["title"]["text"]
+
+
+def test_important_only_and_dropping_unanimous(votes_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page_app("alignment", votes_db, monkeypatch, important="1")
+    assert not at.exception and "No roll-call votes match" in at.info[0].value  # none is marked important
+    at = page_app("alignment", votes_db, monkeypatch, unanimous="0", countries="CHN,USA", min_votes="1")
+    assert not at.exception
+    assert "3 resolutions with recorded votes" in " ".join(c.value for c in at.caption)  # R1 was unanimous
+
+
+def test_who_moved_by_hand(vm: align.VoteMatrix) -> None:
+    """CHN, 2016-2017 against 2022: USA 1/3 (n 3) -> 0/1 (n 1); RUS and FRA did not vote with
+    CHN in 2022 (absent; not in the roll call), so they have no change and come last, by name."""
+    from stance.queries import measures as mq
+
+    moved = mq.who_moved(mq.recode(vm), "CHN", "agreement", (2016, 2017), (2022, 2022), min_n=1)
+    assert moved["code"].tolist() == ["USA", "FRA", "RUS"]
+    usa = moved.iloc[0]
+    assert (usa["before"], usa["n_before"], usa["after"], usa["n_after"]) == (pytest.approx(1 / 3), 3, 0.0, 1)
+    assert usa["change"] == pytest.approx(-1 / 3)
+    assert moved.iloc[2][["before", "n_before", "n_after"]].tolist() == [pytest.approx(2 / 3), 3, 0]
+
+
+def test_who_moved_on_the_page(votes_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page_app("alignment", votes_db, monkeypatch, moved="CHN", before="2016-2017", after="2022-2022",
+                  min_votes="1")
+    assert not at.exception
+    table = at.dataframe[1].value
+    assert table["Country"].tolist() == ["United States"]
+    assert table.iloc[0].tolist() == ["United States", pytest.approx(100 / 3), 3, 0.0, 1, pytest.approx(-100 / 3)]
+    assert at.query_params["before"] == "2016-2017" and at.query_params["after"] == "2022-2022"
+    assert "Who moved relative to China" in figures(at)[-1]["layout"]["title"]["text"]

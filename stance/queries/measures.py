@@ -101,3 +101,55 @@ def pair_series(vm: align.VoteMatrix, a: str, b: str, measure: str, min_n: int =
     got = df.set_index(df["year"].astype(int))
     return pd.DataFrame({"year": years, "value": got[measure].reindex(years).to_numpy(),
                          "n": got["n"].reindex(years).fillna(0).astype(int).to_numpy()})
+
+
+def without_unanimous(vm: align.VoteMatrix) -> align.VoteMatrix:
+    """The matrix without roll calls on which every state that voted voted alike (any vote coding)."""
+    keep = ~measures.unanimous(vm.votes)
+    ids = tuple(np.asarray(vm.ids, dtype=object)[keep]) if vm.ids else ()
+    return align.VoteMatrix(vm.votes[keep], vm.years[keep], vm.codes, vm.names, ids)
+
+
+def matrix(vm: align.VoteMatrix, codes: Sequence[str], measure: str, min_n: int = 1) -> pd.DataFrame:
+    """`measure` for every ordered pair of `codes` (unknown codes skipped), long form, as the page draws it.
+
+    `vm` has ordinal codes. Columns: actor, actor_name, other, other_name, agree (the value, NaN
+    for no figure), common (n). The diagonal is each state with itself.
+    """
+    cols = [vm.codes.index(c) for c in codes if c in vm.codes]
+    s = measures.pair_sums(vm.votes[:, cols])
+    value = measures.figure(s, measure, min_n)
+    k = len(cols)
+    a, b = np.repeat(np.arange(k), k), np.tile(np.arange(k), k)
+    chosen = np.array([vm.codes[i] for i in cols], dtype=object)
+    names = np.array([vm.names[i] for i in cols], dtype=object)
+    return pd.DataFrame({"actor": chosen[a], "actor_name": names[a], "other": chosen[b], "other_name": names[b],
+                         "agree": value.ravel(), "common": s.n.ravel().astype(np.int64)})
+
+
+def most_similar(vm: align.VoteMatrix, code: str, measure: str, min_n: int = 1, n: int = 10) -> pd.DataFrame:
+    """The `n` states most similar to `code` by `measure`: code, name, agree (the value), common."""
+    if code not in vm.codes or vm.votes.shape[0] == 0:
+        return pd.DataFrame(columns=["code", "name", "agree", "common"])
+    df = measures.dyads(vm.votes, vm.years, vm.codes, (measure,), by="window", actor=code, min_n=min_n)
+    names = dict(zip(vm.codes, vm.names, strict=True))
+    out = pd.DataFrame({"code": df["actor_b"], "name": [names[c] for c in df["actor_b"]], "agree": df[measure],
+                        "common": df["n"]})
+    out = out[out["agree"].notna()]
+    return out.sort_values(["agree", "common", "name"], ascending=[False, False, True]).head(n).reset_index(drop=True)
+
+
+RULES = {
+    "agreement": "share of common votes cast alike · an abstention against a yes or a no = disagreement",
+    "graded": "graded agreement · an abstention against a yes or a no = half agreement, yes against no = none",
+    "s": "Signorino-Ritter S · distance yes-abstain 1, yes-no 2; -1 opposite, +1 identical",
+    "kappa": "Cohen's kappa (Häge 2011) · squared distances, chance from each state's own vote shares; "
+             "0 = what chance gives",
+    "pi": "Scott's pi (Häge 2011) · squared distances, chance from the pair's pooled vote shares; "
+          "0 = what chance gives",
+}
+
+
+def rule(measure: str, min_n: int) -> str:
+    """What a figure means and when there is none: stated on every chart that draws one."""
+    return f"{RULES[measure]} · no figure below {min_n} common vote{'s' if min_n != 1 else ''}"

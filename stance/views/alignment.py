@@ -5,7 +5,9 @@ voted the same way; absent and non-voting do not count. Shows (a) a matrix for c
 ordered so blocs sit together, (b) one pair year by year, (c) the ten countries closest to one.
 
 URL parameters: body (both | UNSC | UNGA), issue (slug; absent = all issues), from, to,
-half (1 = an abstention against a yes or no counts half), min_votes, countries, pair_a, pair_b, like.
+measure (agreement | graded | s | kappa | pi; an old link's half=1 means graded), important (1),
+unanimous (0 = drop unanimous roll calls), min_votes, countries, pair_a, pair_b, like, moved,
+before and after (the who-moved windows, YYYY-YYYY).
 Session-state keys: the same names (years for from/to).
 
 The votes are loaded once per body / issue (all years) through the cached `read` and cut to the
@@ -15,12 +17,16 @@ years, switching countries or options costs milliseconds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
+from stance import measures
 from stance.charts import alignment as charts
 from stance.queries import alignment as align
+from stance.queries import measures as mq
 from stance.views.common import (
     actor_picker,
     digits,
@@ -55,15 +61,40 @@ def forget_years_outside(span: tuple[int, int]) -> None:
         del st.session_state["years"]
 
 
+def _parse_measure(raw: str) -> str | None:
+    return raw.strip().lower() if raw.strip().lower() in measures.MEASURES else None
+
+
+def measure_ui() -> tuple[str, bool, bool]:
+    """The measure (an old link's half=1 means graded), important votes only, and unanimous roll calls."""
+    seed_from_url("half", _parse_flag, False, "expected 1 or 0")  # links from before the measure selector
+    seed_from_url("measure", _parse_measure, "graded" if st.session_state["half"] else "agreement",
+                  "expected agreement, graded, s, kappa or pi")
+    seed_from_url("important", _parse_flag, False, "expected 1 or 0")
+    seed_from_url("unanimous", _parse_flag, True, "expected 1 or 0")
+    left, middle, right = st.columns([1.5, 1, 1])
+    with left:
+        measure = st.selectbox("Measure", measures.MEASURES, format_func=measures.LABELS.get, key="measure",
+                               help="Agreement: share cast alike. Graded: an abstention against a yes or no "
+                               "counts half. S: Signorino-Ritter. Kappa and pi (Häge 2011): corrected for "
+                               "the agreement chance alone would give, 0 = chance. Definitions: README.")
+    with middle:
+        important = st.checkbox("Important votes only", key="important",
+                                help="Roll calls the source marks important (unvotes/Voeten `importantvote`).")
+    with right:
+        unanimous = st.checkbox("Count unanimous roll calls", key="unanimous",
+                                help="Untick to leave out roll calls on which every state that voted voted alike.")
+    return measure, important, not unanimous
+
+
 def filters_ui(issues: pd.DataFrame, span: tuple[int, int]) -> tuple[str, str, tuple[int, int], bool, int]:
-    """Body, issue, years, the abstention rule and the minimum of common votes."""
+    """Body, issue, years, the abstention rule (kept for callers; the measure now carries it) and the minimum."""
     titles = {"": "All issues", **dict(zip(issues["slug"], issues["title"], strict=True))}
     seed_from_url("body", lambda raw: raw if raw in BODIES else None, "both", "expected both, UNSC or UNGA")
     seed_from_url("issue", lambda raw: raw if raw in titles else None, "", "no issue with roll-call votes")
     if st.session_state["issue"] not in titles:  # another page's issue may have no votes
         st.session_state["issue"] = ""
     forget_years_outside(span)
-    seed_from_url("half", _parse_flag, False, "expected 1 or 0")
     seed_from_url("min_votes", _parse_min_votes, DEFAULT_MIN_VOTES, "expected a whole number from 1")
     left, middle, right = st.columns([1.5, 1.5, 1])
     with left:
@@ -75,8 +106,7 @@ def filters_ui(issues: pd.DataFrame, span: tuple[int, int]) -> tuple[str, str, t
                                         key="min_votes", help="Pairs with fewer common votes get no figure "
                                         "(a hatched cell), not 0."))
     years = year_range_picker(*span)
-    half = st.checkbox("Count an abstention against a yes or a no as half an agreement", key="half")
-    return body, issue, years, half, min_votes
+    return body, issue, years, False, min_votes
 
 
 def countries_ui(vm: align.VoteMatrix, span: tuple[int, int]) -> list[str]:
@@ -114,24 +144,26 @@ def few_votes_note(common: np.ndarray, what: str) -> None:
                    f"{100 / max(np.median(counts), 1):.0f} points or more; read differences as rough.")
 
 
-def matrix_section(vm: align.VoteMatrix, chosen: list[str], half: bool, min_votes: int) -> None:
+def matrix_section(vm: align.VoteMatrix, chosen: list[str], measure: str, min_votes: int) -> None:
+    """`vm` has ordinal codes (stance.queries.measures.recode)."""
     if len(chosen) < 2:
         st.info("Pick at least two countries, or a group.")
         return
-    pairs = align.agreement(vm, tuple(chosen), half, min_votes)
+    pairs = mq.matrix(vm, tuple(chosen), measure, min_votes)
     codes = list(dict.fromkeys(pairs["actor"]))
     wide = pairs.pivot(index="actor", columns="other", values="agree").reindex(index=codes, columns=codes)
-    order = [codes[i] for i in align.bloc_order(wide.to_numpy())]
+    low, high = measures.RANGES[measure]
+    order = [codes[i] for i in align.bloc_order((wide.to_numpy() - low) / (high - low))]
     off_diagonal = pairs[pairs["actor"] != pairs["other"]]
-    few_votes_note(off_diagonal["common"].to_numpy(), "These shares")
-    rule = "abstention vs yes/no = half" if half else "abstention vs yes/no = disagreement"
-    fig = charts.agreement_heatmap(pairs, order, min_votes,
-                                   f"Ordered so that countries voting alike sit together · {rule} · "
-                                   f"hatched = fewer than {min_votes} common votes · hover for the count")
+    few_votes_note(off_diagonal["common"].to_numpy(), "These figures")
+    subtitle = (f"Ordered so that countries voting alike sit together · hatched = no figure · hover for the count"
+                f"<br>{mq.rule(measure, min_votes)}")
+    fig = charts.agreement_heatmap(pairs, order, min_votes, subtitle, measure)
     st.plotly_chart(fig, width="stretch", key="alignment_matrix")
 
 
-def pair_section(vm: align.VoteMatrix, everyone: pd.DataFrame, half: bool, min_votes: int) -> dict[str, str]:
+def pair_section(vm: align.VoteMatrix, everyone: pd.DataFrame, measure: str, min_votes: int) -> dict[str, str]:
+    """`vm` has the page's codes (1 yes, 2 no, 3 abstain); agreement and graded come from pair_by_year."""
     st.subheader("One pair over time")
     codes = everyone["code"].tolist()
     a_default = DEFAULT_PAIR[0] if DEFAULT_PAIR[0] in codes else codes[0]
@@ -144,36 +176,111 @@ def pair_section(vm: align.VoteMatrix, everyone: pd.DataFrame, half: bool, min_v
     if a == b:
         st.info("Pick two different countries.")
         return {"pair_a": a, "pair_b": b}
-    by_year = align.pair_by_year(vm, a, b, half)
+    by_year = align.pair_by_year(vm, a, b, measure == "graded")
     names = dict(zip(everyone["code"], everyone["name"], strict=True))
     total = int(by_year["common"].sum())
     if total == 0:
         st.info(f"{md_escape(names[a])} and {md_escape(names[b])} never voted on the same resolution in this view.")
         return {"pair_a": a, "pair_b": b}
-    agreed = by_year["score"].sum() / total
-    st.caption(f"Over the whole view: voted alike on {agreed:.0%} of {total} common votes.")
-    few_votes_note(by_year["common"].to_numpy(), "The yearly shares")
-    st.plotly_chart(charts.pair_chart(by_year, names[a], names[b], min_votes), width="stretch", key="alignment_pair")
+    if measure in charts.SHARES:
+        agreed = by_year["score"].sum() / total
+        what = "voted alike on" if measure == "agreement" else "graded agreement"
+        st.caption(f"Over the whole view: {what} {agreed:.0%} of {total} common votes.")
+    else:
+        ordinal = mq.recode(vm)
+        series = mq.pair_series(ordinal, a, b, measure)
+        by_year = pd.DataFrame({"year": series["year"], "agree": series["value"], "common": series["n"],
+                                "score": np.nan})
+        whole = mq.matrix(ordinal, (a, b), measure, 1)
+        value = whole[(whole["actor"] == a) & (whole["other"] == b)]["agree"].iloc[0]
+        st.caption(f"Over the whole view: {measures.LABELS[measure]} "
+                   f"{'undefined' if np.isnan(value) else f'{value:+.2f}'} on {total} common votes.")
+    few_votes_note(by_year["common"].to_numpy(), "The yearly figures")
+    st.plotly_chart(charts.pair_chart(by_year, names[a], names[b], min_votes, measure, mq.rule(measure, min_votes)),
+                    width="stretch", key="alignment_pair")
     return {"pair_a": a, "pair_b": b}
 
 
-def similar_section(vm: align.VoteMatrix, everyone: pd.DataFrame, chosen: list[str], half: bool,
+def similar_section(vm: align.VoteMatrix, everyone: pd.DataFrame, chosen: list[str], measure: str,
                     min_votes: int) -> str:
+    """`vm` has ordinal codes (stance.queries.measures.recode)."""
     st.subheader("Votes most like…")
     default = chosen[0] if chosen else everyone["code"].iloc[0]
     like = country_select("Country", "like", everyone, default)
-    similar = align.most_similar(vm, like, half, min_votes)
+    similar = mq.most_similar(vm, like, measure, min_votes)
     if similar.empty:
         st.info(f"No country shares at least {min_votes} votes with this one in this view.")
         return like
-    table = pd.DataFrame({"Country": similar["name"], "Voted alike": similar["agree"] * 100,
+    label = "Voted alike" if measure == "agreement" else measures.LABELS[measure]
+    share = measure in charts.SHARES
+    table = pd.DataFrame({"Country": similar["name"], label: similar["agree"] * (100 if share else 1),
                           "Common votes": similar["common"]})
     table.index = range(1, len(table) + 1)
+    bar = st.column_config.ProgressColumn(label, format="%.0f%%" if share else "%+.2f",
+                                          min_value=0 if share else -1, max_value=100 if share else 1)
     st.dataframe(table, width="stretch", column_config={
-        "Voted alike": st.column_config.ProgressColumn("Voted alike", format="%.0f%%", min_value=0, max_value=100),
-        "Common votes": st.column_config.NumberColumn("Common votes", help="Resolutions both voted on")})
+        label: bar, "Common votes": st.column_config.NumberColumn("Common votes", help="Resolutions both voted on")})
+    st.caption(mq.rule(measure, min_votes))
     few_votes_note(similar["common"].to_numpy(), "These shares")
     return like
+
+
+def _parse_window(span: tuple[int, int]) -> Callable[[str], tuple[int, int] | None]:
+    def parse(raw: str) -> tuple[int, int] | None:
+        first, _, last = raw.partition("-")
+        a, b = digits(first.strip()), digits(last.strip())
+        return (a, b) if a is not None and b is not None and span[0] <= a <= b <= span[1] else None
+    return parse
+
+
+def window_picker(label: str, key: str, span: tuple[int, int], default: tuple[int, int]) -> tuple[int, int]:
+    """A window of years inside `span`; URL parameter `key` as YYYY-YYYY."""
+    seed_from_url(key, _parse_window(span), default, f"expected YYYY-YYYY within {span[0]}-{span[1]}")
+    value = st.session_state[key]
+    if not (span[0] <= value[0] <= value[1] <= span[1]):
+        st.session_state[key] = default
+    return st.slider(label, span[0], span[1], key=key)
+
+
+def moved_section(vm: align.VoteMatrix, everyone: pd.DataFrame, chosen: list[str], measure: str,
+                  min_votes: int) -> dict[str, str]:
+    """Who moved: for one state, the states whose similarity to it changed most between two windows.
+
+    `vm` has ordinal codes and the page's years; with one year there is nothing to compare."""
+    st.subheader("Who moved")
+    first, last = int(vm.years.min()), int(vm.years.max())
+    if first == last:
+        st.info("Choose a range of more than one year to compare two windows.")
+        return {}
+    default = "USA" if "USA" in everyone["code"].tolist() else (chosen[0] if chosen else everyone["code"].iloc[0])
+    who = country_select("Country", "moved", everyone, default)
+    mid = (first + last) // 2
+    left, right = st.columns(2)
+    with left:
+        before = window_picker("First window", "before", (first, last), (first, mid))
+    with right:
+        after = window_picker("Second window", "after", (first, last), (mid + 1, last))
+    moved = mq.who_moved(vm, who, measure, before, after, min_votes)
+    names = dict(zip(everyone["code"], everyone["name"], strict=True))
+    label_b, label_a = f"{before[0]}–{before[1]}", f"{after[0]}–{after[1]}"
+    top = moved.dropna(subset=["change"]).head(15)
+    url = {"moved": who, "before": f"{before[0]}-{before[1]}", "after": f"{after[0]}-{after[1]}"}
+    if top.empty:
+        st.info(f"No state has at least {min_votes} common votes with {names[who]} in both windows.")
+        return url
+    st.plotly_chart(charts.moved_chart(top, names[who], measure, label_b, label_a), width="stretch",
+                    key="alignment_moved")
+    share = measure in charts.SHARES
+    k, fmt = (100, "%.0f%%") if share else (1, "%+.2f")
+    table = pd.DataFrame({"Country": top["name"], label_b: top["before"] * k, f"n {label_b}": top["n_before"],
+                          label_a: top["after"] * k, f"n {label_a}": top["n_after"], "Change": top["change"] * k})
+    table.index = range(1, len(table) + 1)
+    st.dataframe(table, width="stretch", column_config={
+        label_b: st.column_config.NumberColumn(format=fmt), label_a: st.column_config.NumberColumn(format=fmt),
+        "Change": st.column_config.NumberColumn(format="%+.0f points" if share else "%+.2f")})
+    st.caption(f"The 15 largest changes, either way · {mq.rule(measure, min_votes)} in each window · "
+               f"n = common votes in that window.")
+    return url
 
 
 def render() -> None:
@@ -185,10 +292,15 @@ def render() -> None:
         st.stop()
     st.caption("How often two countries voted the same way (yes, no or abstain) on the resolutions both voted "
                "on. Absent and non-voting are left out. From roll-call votes only; statements do not count.")
-    body, issue, years, half, min_votes = filters_ui(read("alignment.vote_issues"), span)
-    url: dict[str, object] = {"body": body, "issue": issue, "from": years[0], "to": years[1],
-                              "half": 1 if half else None, "min_votes": min_votes}
-    vm = align.select_years(read("alignment.vote_matrix", body, issue), years[0], years[1])
+    body, issue, years, _, min_votes = filters_ui(read("alignment.vote_issues"), span)
+    measure, important, drop_unanimous = measure_ui()
+    url: dict[str, object] = {"body": body, "issue": issue, "from": years[0], "to": years[1], "half": None,
+                              "measure": None if measure == "agreement" else measure,
+                              "important": 1 if important else None, "unanimous": 0 if drop_unanimous else None,
+                              "min_votes": min_votes}
+    vm = align.select_years(read("alignment.vote_matrix", body, issue, None, None, important), years[0], years[1])
+    if drop_unanimous:
+        vm = mq.without_unanimous(vm)
     if vm.votes.shape[0] == 0:
         set_url(**url)
         st.info("No roll-call votes match these filters.")
@@ -198,7 +310,9 @@ def render() -> None:
     st.subheader("Agreement matrix")
     chosen = countries_ui(vm, span)
     url["countries"] = chosen
-    matrix_section(vm, chosen, half, min_votes)
-    url |= pair_section(vm, everyone, half, min_votes)
-    url["like"] = similar_section(vm, everyone, chosen, half, min_votes)
+    ordinal = mq.recode(vm)
+    matrix_section(ordinal, chosen, measure, min_votes)
+    url |= pair_section(vm, everyone, measure, min_votes)
+    url["like"] = similar_section(ordinal, everyone, chosen, measure, min_votes)
+    url |= moved_section(ordinal, everyone, chosen, measure, min_votes)
     set_url(**url)
