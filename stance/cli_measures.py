@@ -6,13 +6,18 @@ loader's commands. The formulas live in stance.measures; this only checks option
 
 from __future__ import annotations
 
+import sys
+
 import click
 import pandas as pd
 
 from stance import measures as m
 from stance.actors import registry
 from stance.cli_common import database
+from stance.db import read_only_mode
 from stance.errors import StanceError
+from stance.idealpoints import Settings
+from stance.queries import idealpoints as ipq
 from stance.queries.measures import Selection, dyadic
 
 DYADIC = m.MEASURES
@@ -63,32 +68,47 @@ def write_csv(df: pd.DataFrame, output: str) -> None:
 @click.option("--body", type=click.Choice(["UNGA", "UNSC", "both"]), default="UNGA", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="CSV file to write. Default: standard output.")
+@click.option("--load-published", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="idealpoints: store a published Bailey-Strezhnev-Voeten file (Idealpointestimates*.csv) "
+              "beside Stance's own, and print how the two correlate.")
 @db_option
 def measures(measure: str, actor_name: str | None, first: int | None, last: int | None, by: str, issue: str,
              important: bool, drop_unanimous: bool, min_votes: int, body: str, output: str,
-             db_path: str | None) -> None:
+             load_published: str | None, db_path: str | None) -> None:
     """Similarity of states' UN votes (agreement, graded, s, kappa, pi) or ideal points, as CSV.
 
     Dyadic rows: actor_a, actor_b, year, measure, value, n (year empty with --by window; value
     empty when n < --min-votes or the measure is undefined). Definitions and sources: README,
     "Similarity measures", and stance/measures.py.
 
+    idealpoints: actor, year, ideal_point, low, high, votes, from an ordinal item-response model
+    of the whole General Assembly record (stance/idealpoints.py). The fit is stored in the
+    database and redone only when the votes change (about two minutes for the whole record).
+
     \b
     Examples:
       python -m stance measures kappa --actor USA --from 1991 --to 2020 -o usa_kappa.csv
       python -m stance measures agreement --by window --from 2010 --to 2019 --drop-unanimous
       python -m stance measures s --issue unga-human-rights --important --min-votes 5
+      python -m stance measures idealpoints --actor CHN -o china.csv
+      python -m stance measures idealpoints --load-published IdealpointestimatesAll_Apr2020.csv
     """
     measure = measure.lower()
     if first is not None and last is not None and first > last:
         raise click.BadParameter(f"--from {first} is after --to {last}", param_hint="--from")
     sel = Selection(body=body, issue=issue, first=first, last=last,
                     important=important, drop_unanimous=drop_unanimous)
-    with database(db_path) as db:
+    with database(db_path, write=measure == "idealpoints" and not read_only_mode()) as db:
         check_issue(db, issue)
         actor = actor_code(db, actor_name) if actor_name else None
         if measure == "idealpoints":
-            raise click.ClickException("idealpoints: not available in this version")
+            _ideal_points(db, actor, first, last, output, load_published, refuse=[
+                name for name, given in (("--issue", issue), ("--important", important),
+                                         ("--drop-unanimous", drop_unanimous), ("--by window", by == "window"),
+                                         ("--body", body != "UNGA")) if given])
+            return
+        if load_published:
+            raise click.BadParameter("only with idealpoints", param_hint="--load-published")
         wide = dyadic(db, sel, (measure,), by=by, actor=actor, min_n=min_votes)
     long = m.long_form(wide, (measure,))
     write_csv(long, output)
@@ -96,3 +116,48 @@ def measures(measure: str, actor_name: str | None, first: int | None, last: int 
     click.echo(f"{measure}: {len(long)} rows ({figures} with a figure, {len(long) - figures} below "
                f"{min_votes} common votes or undefined); {sel.describe()}"
                + (f"; written to {output}" if output != "-" else ""), err=True)
+
+
+def _ideal_points(db, actor: str | None, first: int | None, last: int | None, output: str,
+                  load_published: str | None, refuse: list[str]) -> None:
+    """Fit (only if the votes changed) or read the stored fit; write it; or load a published file."""
+    if refuse:
+        raise click.BadParameter(f"{', '.join(refuse)}: ideal points are fitted on every General Assembly roll "
+                                 "call; these options do not apply", param_hint="idealpoints")
+    if load_published:
+        if read_only_mode():
+            raise click.ClickException("read-only mode (STANCE_READ_ONLY is set); nothing was loaded")
+        try:
+            run, n = ipq.load_published(db, load_published)
+        except StanceError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"{load_published}: {n} state-sessions loaded as published ideal points '{run['variant']}'",
+                   err=True)
+        ours = ipq.points(db)
+        if len(ours):
+            pooled, by_year = ipq.correlations(ours, ipq.points(db, "published", run["variant"]))
+            click.echo(f"correlation with Stance's ideal points: pooled r = {pooled:.3f} over "
+                       f"{int(by_year['states'].sum())} state-years; by year median r = {by_year['r'].median():.3f} "
+                       f"(lowest {by_year['r'].min():.3f} in {int(by_year.loc[by_year['r'].idxmin(), 'year'])})",
+                       err=True)
+        return
+    settings = Settings()
+    with click.progressbar(length=settings.max_iter, label="Fitting ideal points (iterations, at most)",
+                           file=sys.stderr) as bar:
+        try:
+            run, fitted = ipq.ensure_fit(db, settings, progress=bar.update, store=not read_only_mode())
+        except StanceError as exc:
+            raise click.ClickException(str(exc)) from None
+    df = run["points"] if "points" in run else ipq.points(db)
+    df = df[ipq.POINT_COLUMNS]
+    if actor:
+        df = df[df["actor"] == actor]
+    if first is not None:
+        df = df[df["year"] >= first]
+    if last is not None:
+        df = df[df["year"] <= last]
+    write_csv(df, output)
+    how = (f"fitted now in {run['seconds']:.0f} s ({run['iterations']} iterations)" if fitted
+           else f"stored fit of {run['computed_at']}, the votes unchanged since")
+    click.echo(f"idealpoints: {len(df)} rows; {how}; {run['roll_calls']} roll calls, {run['votes']} votes"
+               + (f"; note: {run['notes']}" if run.get("notes") else ""), err=True)

@@ -667,3 +667,62 @@ def m006_historic_states(db: sqlite_utils.Database) -> None:
             source_url TEXT,
             PRIMARY KEY (predecessor, successor)
         )""")
+
+
+@MIGRATIONS()
+def m007_h12_idealpoints(db: sqlite_utils.Database) -> None:
+    """Ideal points: Stance's own estimates and published ones, each set with how it was made.
+
+    A run is one set of estimates: `source` 'stance' (stance.idealpoints, with the model's
+    settings as JSON and the SHA-256 of the votes it used, so a fit is redone only when the
+    votes change) or 'published' (a loaded file, e.g. Bailey, Strezhnev and Voeten's, with its
+    citation and the file's SHA-256). Points are per actor and year (the published files are by
+    session; `session` keeps it). Items are the roll-call parameters of a Stance fit, kept so a
+    page can say which votes moved a position. Actor codes are as stored, no foreign key: a
+    published file may name a state the actor list does not hold yet.
+    """
+    for sql in _IDEAL_POINTS.split(";\n\n"):
+        if sql.strip():
+            db.execute(sql)
+
+
+_IDEAL_POINTS = """
+CREATE TABLE ideal_point_runs (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL CHECK (source IN ('stance', 'published')),
+    variant TEXT NOT NULL DEFAULT '',
+    model TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    data_digest TEXT NOT NULL,
+    computed_at TEXT NOT NULL,
+    roll_calls INTEGER,
+    votes INTEGER,
+    iterations INTEGER,
+    seconds REAL,
+    log_posterior REAL,
+    notes TEXT,
+    citation TEXT,
+    file TEXT
+);
+
+CREATE TABLE ideal_points (
+    run INTEGER NOT NULL REFERENCES ideal_point_runs(id) ON DELETE CASCADE,
+    actor TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    session INTEGER,
+    ideal_point REAL NOT NULL,
+    low REAL,
+    high REAL,
+    votes INTEGER,
+    PRIMARY KEY (run, actor, year)
+) WITHOUT ROWID;
+
+CREATE TABLE ideal_point_items (
+    run INTEGER NOT NULL REFERENCES ideal_point_runs(id) ON DELETE CASCADE,
+    resolution TEXT NOT NULL,
+    discrimination REAL NOT NULL,
+    cut1 REAL NOT NULL,
+    cut2 REAL NOT NULL,
+    PRIMARY KEY (run, resolution)
+) WITHOUT ROWID
+"""
