@@ -142,12 +142,17 @@ def _ideal_points(db, actor: str | None, first: int | None, last: int | None, ou
                        err=True)
         return
     settings = Settings()
-    with click.progressbar(length=settings.max_iter, label="Fitting ideal points (iterations, at most)",
-                           file=sys.stderr) as bar:
-        try:
-            run, fitted = ipq.ensure_fit(db, settings, progress=bar.update, store=not read_only_mode())
-        except StanceError as exc:
-            raise click.ClickException(str(exc)) from None
+    try:
+        if ipq.is_current(db, settings):
+            run, fitted = ipq.current_run(db), False
+        else:
+            click.echo("The votes changed since the last fit (or there is none): fitting ideal points to the "
+                       "whole General Assembly record, about two minutes.", err=True)
+            with click.progressbar(length=settings.max_iter, label="Fitting (iterations, at most)",
+                                   file=sys.stderr) as bar:
+                run, fitted = ipq.ensure_fit(db, settings, progress=bar.update, store=not read_only_mode())
+    except StanceError as exc:
+        raise click.ClickException(str(exc)) from None
     df = run["points"] if "points" in run else ipq.points(db)
     df = df[ipq.POINT_COLUMNS]
     if actor:

@@ -47,6 +47,16 @@ def current_run(db: sqlite_utils.Database, source: str = "stance", variant: str 
     return rows[0] if rows else None
 
 
+def is_current(db: sqlite_utils.Database, settings: ip.Settings | None = None) -> bool:
+    """Whether the stored Stance run was fitted to exactly these votes with these settings."""
+    settings = settings or ip.Settings()
+    run = current_run(db)
+    if run is None or run["settings"] != settings.as_json():
+        return False
+    vm = ordinal_matrix(db, Selection(body=settings.body))
+    return run["data_digest"] == ip.digest(vm.votes, vm.years, vm.codes, vm.ids)
+
+
 def ensure_fit(db: sqlite_utils.Database, settings: ip.Settings | None = None,
                progress: Callable[[int], None] | None = None, store: bool = True) -> tuple[dict, bool]:
     """The current Stance run, fitted (and stored, unless `store` is False) only if the votes or the
