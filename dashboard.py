@@ -6,7 +6,7 @@ Pages render; stance.queries and stance.charts compute. Nothing else belongs her
 import streamlit as st
 
 from stance.db import read_only_mode
-from stance.views import alignment, compare, data, edit, explore, map, profile, relations, review, timeline
+from stance.views import alignment, compare, data, edit, explore, map, positions, profile, relations, review, timeline
 from stance.views.common import ensure_ready
 
 st.set_page_config(page_title="Stance", page_icon="🗳️", layout="wide")
@@ -16,6 +16,7 @@ pages = [
     st.Page(timeline.render, title="Timeline", icon=":material/timeline:", default=True),
     st.Page(compare.render, title="Compare", icon=":material/grid_on:", url_path="compare"),
     st.Page(alignment.render, title="Alignment", icon=":material/handshake:", url_path="alignment"),
+    st.Page(positions.render, title="Positions", icon=":material/linear_scale:", url_path="positions"),
     st.Page(map.render, title="Map", icon=":material/public:", url_path="map"),
     st.Page(profile.render, title="Actor profile", icon=":material/person:", url_path="actor"),
     st.Page(explore.render, title="Explore", icon=":material/search:", url_path="explore"),

@@ -25,6 +25,7 @@ PAGES = {
     "timeline": "?issue=dprk-sanctions&actors=CHN,RUS,USA,JPN,KOR,PRK",
     "compare": "compare?actors=CHN,RUS,USA,DEU,JPN,KOR,PRK",
     "alignment": "alignment?actors=CHN,RUS,USA,GBR,FRA,JPN",
+    "positions": "positions",
     "map": "map?issue=dprk-sanctions",
     "actor": "actor?actor=RUS",
     "explore": "explore?issue=double-freeze",
