@@ -17,6 +17,7 @@ The main case, worked by hand (yes 1, abstain 2, no 3):
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -306,3 +307,24 @@ def test_cli_measures_bad_options_are_clear(three_states, args, message) -> None
     result = run_cli("measures", "pi", *args, "--db", str(three_states))
     assert result.exit_code == 2 and message in result.output
     assert "Traceback" not in result.output
+
+
+# --- checked against a published country-year table ----------------------------------------------
+
+PUBLISHED = Path(__file__).parent / "fixtures" / "published"
+PCT_AGREE_US_1985 = {  # Imai (2017), QSS table `unvoting`, PctAgreeUS, Year 1985 (see the folder's README)
+    "CAN": 0.4802632, "BHS": 0.1292517, "CUB": 0.05921053, "HTI": 0.1290323, "MEX": 0.1333333,
+    "GBR": 0.6225166, "FRA": 0.5298013, "JPN": 0.3684211, "IND": 0.09933775}
+
+
+def test_agreement_with_the_us_reproduces_a_published_table(tmp_path) -> None:
+    from tests.helpers import ISSUES_CSV
+
+    path = tmp_path / "1985.db"
+    result = run_cli("load", "--db", str(path), str(ISSUES_CSV), str(PUBLISHED / "un_roll_calls_1985.csv"),
+                     str(PUBLISHED / "un_votes_1985.csv"))
+    assert result.exit_code == 0, result.output
+    out = run_cli("measures", "agreement", "--actor", "USA", "--from", "1985", "--to", "1985", "--min-votes", "1",
+                  "--db", str(path))
+    got = {line.split(",")[1]: float(line.split(",")[4]) for line in out.stdout.splitlines()[1:]}
+    assert got == {code: pytest.approx(share, abs=5e-7) for code, share in PCT_AGREE_US_1985.items()}
