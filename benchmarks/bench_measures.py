@@ -110,7 +110,8 @@ def run(db_path: Path, runs: int, skip_idealpoints: bool) -> None:
     print(f"ideal points, whole record: {fit['seconds']:.0f} s, {fit['iterations']} iterations, peak memory "
           f"{fit['peak_mb']:.0f} MB ({fit['state_years']} state-years, {fit['roll_calls']} roll calls, "
           f"{fit['votes']} votes; targets < 180 s, < 1024 MB){'; ' + '; '.join(fit['notes']) if fit['notes'] else ''}")
-    print(f"this process: peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"the measures above (this process): peak memory {peak:.0f} MB")
 
 
 if __name__ == "__main__":
