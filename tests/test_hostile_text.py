@@ -25,6 +25,15 @@ def hostile_db(sample_db_template: Path, tmp_path_factory: pytest.TempPathFactor
         conn.execute("INSERT INTO issues (slug, title) VALUES ('quiet', '![p](http://evil.invalid/quiet.png) quiet')")
         conn.execute("INSERT INTO actors (code, name, kind) VALUES ('ZZQ', '![p](http://evil.invalid/zzq.png) $x$', "
                      "'state')")
+        # Ideal points for the Positions page: a Stance run and a published one named by a hostile file.
+        for run, source, variant in ((1, "stance", ""), (2, "published", "![p](http://evil.invalid/v.png)")):
+            conn.execute("INSERT INTO ideal_point_runs (id, source, variant, model, settings, data_digest, "
+                         "computed_at, citation) VALUES (?, ?, ?, 'm', '{}', 'd', '2026-01-01', '**bold')",
+                         [run, source, variant])
+            conn.executemany("INSERT INTO ideal_points (run, actor, year, ideal_point, low, high, votes) "
+                             "VALUES (?, ?, ?, ?, ?, ?, 10)",
+                             [(run, a, y, v, v - 0.2, v + 0.2) for a, v in (("ZZQ", -1.0), ("CHN", -0.5),
+                                                                            ("USA", 1.0)) for y in (2016, 2017)])
     return path
 
 
@@ -53,6 +62,7 @@ STATES = [
     ("alignment", {"body": "UNSC"}),
     ("alignment", {"body": "UNSC", "pair_a": "CHN", "pair_b": "ZZQ"}),
     ("map", {"issue": "dprk-sanctions"}),
+    ("positions", {"actors": "ZZQ,CHN,USA"}),
     ("profile", {"actor": "CHN"}),
     ("profile", {"actor": "ZZQ"}),
     ("explore", {}),

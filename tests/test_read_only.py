@@ -115,6 +115,8 @@ def commands(folder: Path) -> dict[str, tuple[list[str], bool]]:
     article = folder / "article.txt"
     article.write_text("China firmly opposes the deployment of THAAD in South Korea, the spokesperson said.",
                        encoding="utf-8")
+    published = folder / "IdealpointestimatesAll_Apr2020.csv"
+    published.write_text("Row,ccode,session,NVotes,IdealPoint\n1,2,70,80,1.5\n", encoding="latin-1")
     return {
         "init": (["init"], True),
         "load": (["load", str(good)], True),
@@ -131,6 +133,8 @@ def commands(folder: Path) -> dict[str, tuple[list[str], bool]]:
         "export": (["export", "-o", str(folder / "out.csv")], False),
         "validate": (["validate", str(good)], False),
         "actor": (["actor", "China"], False),
+        "measures": (["measures", "agreement", "--body", "UNSC", "-o", str(folder / "m.csv")], False),
+        "measures --load-published": (["measures", "idealpoints", "--load-published", str(published)], True),
     }
 
 
@@ -142,7 +146,8 @@ def test_every_command_is_tried(tmp_path: Path) -> None:
 
 
 COMMAND_CASES = ("init", "load", "load --skip-invalid", "load published", "sample", "sample --fresh", "extract",
-                 "review --accept", "review --reject", "review", "stats", "check", "export", "validate", "actor")
+                 "review --accept", "review --reject", "review", "stats", "check", "export", "validate", "actor",
+                 "measures", "measures --load-published")
 
 
 @pytest.mark.parametrize("name", COMMAND_CASES)

@@ -266,7 +266,7 @@ def moved_section(vm: align.VoteMatrix, everyone: pd.DataFrame, chosen: list[str
     top = moved.dropna(subset=["change"]).head(15)
     url = {"moved": who, "before": f"{before[0]}-{before[1]}", "after": f"{after[0]}-{after[1]}"}
     if top.empty:
-        st.info(f"No state has at least {min_votes} common votes with {names[who]} in both windows.")
+        st.info(f"No state has at least {min_votes} common votes with {md_escape(names[who])} in both windows.")
         return url
     st.plotly_chart(charts.moved_chart(top, names[who], measure, label_b, label_a), width="stretch",
                     key="alignment_moved")

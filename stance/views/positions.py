@@ -16,7 +16,7 @@ import streamlit as st
 
 from stance.charts import positions as charts
 from stance.queries.idealpoints import correlations
-from stance.views.common import actor_picker, digits, read, seed_from_url, set_url, year_range_picker
+from stance.views.common import actor_picker, digits, md_escape, read, seed_from_url, set_url, year_range_picker
 
 DEFAULT = ["USA", "CHN", "RUS", "GBR", "IND", "BRA"]
 
@@ -58,10 +58,10 @@ def published_note(ours: pd.DataFrame, published: pd.DataFrame, variant: str, ci
     pooled, by_year = correlations(ours, published)
     if by_year.empty:
         return
-    st.caption(f"Dashed: {citation}. Variant '{variant}'; sessions shown at the year they open. Correlation with "
-               f"Stance's estimates over {int(by_year['states'].sum())} common state-years: pooled r = {pooled:.3f}; "
-               f"by year median r = {by_year['r'].median():.3f} (lowest {by_year['r'].min():.3f}, "
-               f"{int(by_year.loc[by_year['r'].idxmin(), 'year'])}).")
+    st.caption(f"Dashed: {md_escape(citation)}. Variant '{md_escape(variant)}'; sessions shown at the year they "
+               f"open. Correlation with Stance's estimates over {int(by_year['states'].sum())} common state-years: "
+               f"pooled r = {pooled:.3f}; by year median r = {by_year['r'].median():.3f} (lowest "
+               f"{by_year['r'].min():.3f}, {int(by_year.loc[by_year['r'].idxmin(), 'year'])}).")
 
 
 def last_full_year(ours: pd.DataFrame, years: tuple[int, int]) -> int:
@@ -121,7 +121,8 @@ def moved_section(ours: pd.DataFrame, clicked: tuple[str, int] | None, chosen: l
         return
     r = row.iloc[0]
     moved = read("idealpoints.moved_most", actor, int(at), 10)
-    st.caption(f"{r['name']} in {int(at)}: {r['ideal_point']:+.2f} (95 %: {r['low']:+.2f} to {r['high']:+.2f}) on "
+    st.caption(f"{md_escape(r['name'])} in {int(at)}: {r['ideal_point']:+.2f} "
+               f"(95 %: {r['low']:+.2f} to {r['high']:+.2f}) on "
                f"{int(r['votes'])} votes. The ten that pulled it hardest at the estimate (pull: how much the vote's "
                "probability rises per unit of position; + towards the United States' side). Click a point on the "
                "first chart to see another.")
