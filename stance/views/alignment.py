@@ -87,8 +87,9 @@ def measure_ui() -> tuple[str, bool, bool]:
     return measure, important, not unanimous
 
 
-def filters_ui(issues: pd.DataFrame, span: tuple[int, int]) -> tuple[str, str, tuple[int, int], bool, int]:
-    """Body, issue, years, the abstention rule (kept for callers; the measure now carries it) and the minimum."""
+def filters_ui(issues: pd.DataFrame, span: tuple[int, int]) -> tuple[str, str, tuple[int, int], int]:
+    """Body, issue, years and the minimum of common votes (the measure, which carries the abstention
+    rule, comes from `measure_ui`)."""
     titles = {"": "All issues", **dict(zip(issues["slug"], issues["title"], strict=True))}
     seed_from_url("body", lambda raw: raw if raw in BODIES else None, "both", "expected both, UNSC or UNGA")
     seed_from_url("issue", lambda raw: raw if raw in titles else None, "", "no issue with roll-call votes")
@@ -106,7 +107,7 @@ def filters_ui(issues: pd.DataFrame, span: tuple[int, int]) -> tuple[str, str, t
                                         key="min_votes", help="Pairs with fewer common votes get no figure "
                                         "(a hatched cell), not 0."))
     years = year_range_picker(*span)
-    return body, issue, years, False, min_votes
+    return body, issue, years, min_votes
 
 
 def countries_ui(vm: align.VoteMatrix, span: tuple[int, int]) -> list[str]:
@@ -292,7 +293,7 @@ def render() -> None:
         st.stop()
     st.caption("How often two countries voted the same way (yes, no or abstain) on the resolutions both voted "
                "on. Absent and non-voting are left out. From roll-call votes only; statements do not count.")
-    body, issue, years, _, min_votes = filters_ui(read("alignment.vote_issues"), span)
+    body, issue, years, min_votes = filters_ui(read("alignment.vote_issues"), span)
     measure, important, drop_unanimous = measure_ui()
     url: dict[str, object] = {"body": body, "issue": issue, "from": years[0], "to": years[1], "half": None,
                               "measure": None if measure == "agreement" else measure,
