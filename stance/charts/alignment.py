@@ -93,7 +93,7 @@ def agreement_heatmap(pairs: pd.DataFrame, order: Sequence[str], min_votes: int,
     axis = {"tickvals": list(range(len(codes))), "ticktext": labels, "showgrid": False, "zeroline": False,
             "tickfont": {"size": 11 if small else max(6, min(10, cell - 4))}, "automargin": True}
     fig.update_layout(
-        title={"text": ("How often each pair voted alike" if share else
+        title={"text": ("How often each pair voted alike" if measure == "agreement" else
                         f"How alike each pair voted: {MEASURE_NAMES.get(measure, measure)}")
                + "".join(f"<br><sup>{line}</sup>" for line in subtitle.split("<br>")), "x": 0, "xanchor": "left"},
         xaxis={**axis, "tickangle": -60, "range": [-0.5, len(codes) - 0.5]},
