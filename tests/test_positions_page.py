@@ -29,6 +29,26 @@ def test_without_a_fit_the_page_says_how_to_make_one(sample_db: Path, monkeypatc
     assert "python -m stance measures idealpoints" in at.info[0].value
 
 
+def test_the_page_fits_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls, votes = bloc_record()
+    unvotes_db(tmp_path, calls, votes).close()
+    at = page_app("positions", tmp_path / "m.db", monkeypatch, actors="USA,CHN")
+    assert not figures(at)
+    at.button(key="ip_fit").click().run()
+    assert not at.exception
+    assert len(figures(at)) == 3
+    db = open_db(tmp_path / "m.db")
+    assert db.execute("SELECT count(*) FROM ideal_points").fetchone()[0] == 18
+    db.close()
+
+
+def test_read_only_offers_no_fit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls, votes = bloc_record()
+    unvotes_db(tmp_path, calls, votes).close()
+    at = page_app("positions", tmp_path / "m.db", monkeypatch, env={"STANCE_READ_ONLY": "1"})
+    assert not at.exception and not at.button and "No ideal points stored yet" in at.info[0].value
+
+
 def test_positions_over_time_spread_distance_and_votes(fitted: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = page_app("positions", fitted, monkeypatch, actors="USA,CHN,FRA", year="2002")
     assert not at.exception

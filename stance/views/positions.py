@@ -15,8 +15,20 @@ import pandas as pd
 import streamlit as st
 
 from stance.charts import positions as charts
-from stance.queries.idealpoints import correlations
-from stance.views.common import actor_picker, digits, md_escape, read, seed_from_url, set_url, year_range_picker
+from stance.db import read_only_mode
+from stance.errors import StanceError
+from stance.idealpoints import Settings
+from stance.queries.idealpoints import correlations, ensure_fit
+from stance.views.common import (
+    actor_picker,
+    database,
+    digits,
+    md_escape,
+    read,
+    seed_from_url,
+    set_url,
+    year_range_picker,
+)
 
 DEFAULT = ["USA", "CHN", "RUS", "GBR", "IND", "BRA"]
 
@@ -132,14 +144,36 @@ def moved_section(ours: pd.DataFrame, clicked: tuple[str, int] | None, chosen: l
                  column_config={"Pull": st.column_config.NumberColumn(format="%+.2f")})
 
 
+def fit_now() -> None:
+    """Fit and store the ideal points from the page, with a progress bar; then draw them."""
+    settings = Settings()
+    bar = st.progress(0.0, text="Fitting ideal points to every General Assembly roll call…")
+    done = [0]
+
+    def step(n: int) -> None:
+        done[0] += n
+        bar.progress(min(done[0] / settings.max_iter, 1.0), text=f"Fitting ideal points: iteration {done[0]}")
+
+    try:
+        with database(write=True) as db:
+            ensure_fit(db, settings, progress=step)
+    except StanceError as exc:
+        st.error(md_escape(str(exc)))
+        return
+    st.cache_data.clear()
+    st.rerun()
+
+
 def render() -> None:
     st.title("Positions")
     explain()
     ours = read("idealpoints.points")
     if ours.empty:
         st.info("No ideal points stored yet. Fit them once (about two minutes for the whole General Assembly "
-                "record): `python -m stance measures idealpoints`. Load the published Bailey-Strezhnev-Voeten "
-                "estimates beside them with `--load-published FILE`.")
+                "record): `python -m stance measures idealpoints`, or with the button below. Load the published "
+                "Bailey-Strezhnev-Voeten estimates beside them with `--load-published FILE`.")
+        if not read_only_mode() and st.button("Fit ideal points now", key="ip_fit"):
+            fit_now()
         st.stop()
     everyone = (ours.groupby(["actor", "name"], as_index=False)["votes"].sum()
                 .sort_values(["votes", "actor"], ascending=[False, True])
