@@ -66,6 +66,8 @@ def write_csv(df: pd.DataFrame, output: str) -> None:
 @click.option("--min-votes", type=click.IntRange(min=1), default=m.DEFAULT_MIN_N, show_default=True,
               help="Pairs with fewer common roll calls get an empty value (never 0), with their n.")
 @click.option("--body", type=click.Choice(["UNGA", "UNSC", "both"]), default="UNGA", show_default=True)
+@click.option("--follow-seat", is_flag=True, help="One line per UN seat: the Soviet Union's votes count as "
+              "Russia's, West Germany's as Germany's (data/successions.csv). Default: codes as stored.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="CSV file to write. Default: standard output.")
 @click.option("--load-published", type=click.Path(dir_okay=False, exists=True), default=None,
@@ -73,7 +75,7 @@ def write_csv(df: pd.DataFrame, output: str) -> None:
               "beside Stance's own, and print how the two correlate.")
 @db_option
 def measures(measure: str, actor_name: str | None, first: int | None, last: int | None, by: str, issue: str,
-             important: bool, drop_unanimous: bool, min_votes: int, body: str, output: str,
+             important: bool, drop_unanimous: bool, min_votes: int, body: str, follow_seat: bool, output: str,
              load_published: str | None, db_path: str | None) -> None:
     """Similarity of states' UN votes (agreement, graded, s, kappa, pi) or ideal points, as CSV.
 
@@ -97,7 +99,7 @@ def measures(measure: str, actor_name: str | None, first: int | None, last: int 
     if first is not None and last is not None and first > last:
         raise click.BadParameter(f"--from {first} is after --to {last}", param_hint="--from")
     sel = Selection(body=body, issue=issue, first=first, last=last,
-                    important=important, drop_unanimous=drop_unanimous)
+                    important=important, drop_unanimous=drop_unanimous, follow_seat=follow_seat)
     with database(db_path, write=measure == "idealpoints" and not read_only_mode()) as db:
         check_issue(db, issue)
         actor = actor_code(db, actor_name) if actor_name else None

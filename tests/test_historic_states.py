@@ -244,3 +244,34 @@ def test_the_map_follows_the_un_seat_and_leaves_out_states_that_had_ended(tmp_pa
     assert in_2016.loc["RUS", "stance"] == -1 and in_2016.loc["RUS", "points"] == 2  # its own 2015 no, and the USSR's
     assert pd.isna(in_2016.loc["SRB", "cast_by"])  # Serbia's own 2015 vote
     assert {"SUN", "FRG"} <= set(unfollowed.index)
+
+
+def test_alignment_follows_the_seat_without_losing_a_vote(tmp_path: Path) -> None:
+    from stance.queries import alignment as align
+
+    db = open_db(tmp_path / "a.db")
+    assert load_paths(db, ISSUE_DEFS + unvotes_files(tmp_path)).written
+    vm = align.vote_matrix(db, "UNGA")
+    db.close()
+    followed = align.follow_seat(vm)
+    assert {"SUN", "RUS", "SCG", "SRB", "FRG", "DEU", "YAR"} <= set(vm.codes)
+    assert {"SUN", "SCG", "FRG", "YAR"}.isdisjoint(followed.codes)
+    assert {"YUG", "DDR", "CSK", "YMD"} <= set(followed.codes)  # dissolved or merged: lines of their own
+    assert int((followed.votes > 0).sum()) == int((vm.votes > 0).sum())
+    russia = followed.codes.index("RUS")
+    assert followed.names[russia] == "Russia (Soviet Union to 1991)"
+    assert int((followed.votes[:, russia] > 0).sum()) == 2  # the USSR's 1985 vote and Russia's 2015 vote
+
+
+def test_measures_cli_follows_the_seat_only_when_asked(tmp_path: Path) -> None:
+    db_path = tmp_path / "c.db"
+    db = open_db(db_path)
+    assert load_paths(db, ISSUE_DEFS + unvotes_files(tmp_path)).written
+    db.close()
+    runner = CliRunner()
+    stored = runner.invoke(cli, ["measures", "agreement", "--db", str(db_path), "--actor", "NAM", "--min-votes", "1"])
+    followed = runner.invoke(cli, ["measures", "agreement", "--db", str(db_path), "--actor", "NAM",
+                                   "--min-votes", "1", "--follow-seat"])
+    assert stored.exit_code == followed.exit_code == 0, stored.output + followed.output
+    assert "NAM,SUN,1985" in stored.output and "NAM,RUS,1985" not in stored.output
+    assert "NAM,RUS,1985" in followed.output and ",SUN," not in followed.output

@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
+from stance.queries.seats import line_labels, line_of
+
 BODIES = {"both": None, "UNSC": "UNSC", "UNGA": "UNGA"}  # filter value -> resolutions.body
 YES, NO, ABSTAIN = 1, 2, 3  # codes in VoteMatrix.votes; 0 = did not vote (absent, non-voting, not a member)
 
@@ -122,6 +124,27 @@ def select_years(vm: VoteMatrix, first: int | None = None, last: int | None = No
     ids = tuple(np.asarray(vm.ids, dtype=object)[rows]) if vm.ids else ()
     return VoteMatrix(votes[:, order], vm.years[rows], tuple(vm.codes[i] for i in order),
                       tuple(vm.names[i] for i in order), ids)
+
+
+def follow_seat(vm: VoteMatrix) -> VoteMatrix:
+    """One column per UN seat: the Soviet Union's votes join Russia's, West Germany's Germany's.
+
+    Votes are stored under the state that cast them, so a seat's states never both vote on one
+    roll call; their columns merge without loss. The merged column takes the line's code and its
+    label ("Russia (Soviet Union to 1991)"); columns are ordered as `vote_matrix` orders them."""
+    lines = [line_of(code) for code in vm.codes]
+    if lines == list(vm.codes):
+        return vm
+    line_codes = list(dict.fromkeys(lines))
+    votes = np.zeros((vm.votes.shape[0], len(line_codes)), dtype=vm.votes.dtype)
+    at = {code: i for i, code in enumerate(line_codes)}
+    for column, line in enumerate(lines):
+        np.maximum(votes[:, at[line]], vm.votes[:, column], out=votes[:, at[line]])
+    cast = (votes > 0).sum(axis=0)
+    order = np.lexsort((np.asarray(line_codes, dtype=object).astype(str), -cast))
+    labels = line_labels(line_codes)
+    return VoteMatrix(votes[:, order], vm.years, tuple(line_codes[i] for i in order),
+                      tuple(labels[line_codes[i]] for i in order), vm.ids)
 
 
 def countries(vm: VoteMatrix) -> pd.DataFrame:

@@ -28,6 +28,7 @@ class Selection:
     last: int | None = None
     important: bool = False
     drop_unanimous: bool = False
+    follow_seat: bool = False  # one line per UN seat (the Soviet Union's votes as Russia's); codes as stored if not
 
     def describe(self) -> str:
         """The selection in words, for a chart's subtitle or a CSV's reader."""
@@ -38,13 +39,15 @@ class Selection:
             parts.append("important votes only")
         if self.drop_unanimous:
             parts.append("unanimous roll calls dropped")
+        if self.follow_seat:
+            parts.append("following the UN seat")
         return ", ".join(parts)
 
 
 def ordinal_matrix(db: sqlite_utils.Database, sel: Selection) -> align.VoteMatrix:
     """The selected roll calls as a VoteMatrix whose codes are ordinal (yes 1, abstain 2, no 3)."""
     vm = align.vote_matrix(db, sel.body, sel.issue, sel.first, sel.last, sel.important)
-    return recode(vm)
+    return recode(align.follow_seat(vm) if sel.follow_seat else vm)
 
 
 def recode(vm: align.VoteMatrix) -> align.VoteMatrix:

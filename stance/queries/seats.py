@@ -32,14 +32,14 @@ def line_of(code: str) -> str:
 
 def follow(df: pd.DataFrame, column: str = "actor", name_column: str | None = "actor_name") -> pd.DataFrame:
     """Rows relabelled to their seat's line: `column` becomes the line's code, `name_column` its
-    label ("Russia (Soviet Union to 1991)"), and `cast_by` keeps the name of the state that cast a
-    followed row (empty where the line's own state did)."""
+    label ("Russia (Soviet Union to 1991)"), `cast_by` keeps the name of the state that cast a
+    followed row (empty where the line's own state did), and `<column>_as_stored` its code."""
     if df.empty:
         return df.assign(cast_by=pd.Series(dtype=object))
     reg = registry()
     lines = df[column].map(reg.seat_line)
     cast_by = [reg.name(code) if code != line else None for code, line in zip(df[column], lines, strict=True)]
-    out = df.assign(**{column: lines, "cast_by": cast_by})
+    out = df.assign(**{column: lines, "cast_by": cast_by, f"{column}_as_stored": df[column]})
     if name_column is not None:
         out[name_column] = lines.map(reg.seat_label)
     return out

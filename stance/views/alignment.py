@@ -72,7 +72,8 @@ def measure_ui() -> tuple[str, bool, bool]:
                   "expected agreement, graded, s, kappa or pi")
     seed_from_url("important", _parse_flag, False, "expected 1 or 0")
     seed_from_url("unanimous", _parse_flag, True, "expected 1 or 0")
-    left, middle, right = st.columns([1.5, 1, 1])
+    seed_from_url("seat", _parse_flag, True, "expected 1 or 0")
+    left, middle, right, last = st.columns([1.5, 1, 1, 1])
     with left:
         measure = st.selectbox("Measure", measures.MEASURES, format_func=measures.LABELS.get, key="measure",
                                help="Agreement: share cast alike. Graded: an abstention against a yes or no "
@@ -84,6 +85,11 @@ def measure_ui() -> tuple[str, bool, bool]:
     with right:
         unanimous = st.checkbox("Count unanimous roll calls", key="unanimous",
                                 help="Untick to leave out roll calls on which every state that voted voted alike.")
+    with last:
+        st.checkbox("Follow the UN seat", key="seat",
+                    help="On: a state's figures run back through the states whose UN seat it continued (Russia "
+                         "through the Soviet Union, Germany through West Germany, Serbia through Serbia and "
+                         "Montenegro, Yemen through North Yemen). Off: each state is its own line.")
     return measure, important, not unanimous
 
 
@@ -302,6 +308,9 @@ def render() -> None:
     vm = align.select_years(read("alignment.vote_matrix", body, issue, None, None, important), years[0], years[1])
     if drop_unanimous:
         vm = mq.without_unanimous(vm)
+    if st.session_state["seat"]:
+        vm = align.follow_seat(vm)
+    url["seat"] = None if st.session_state["seat"] else 0
     if vm.votes.shape[0] == 0:
         set_url(**url)
         st.info("No roll-call votes match these filters.")

@@ -18,6 +18,7 @@ from stance.charts import positions as charts
 from stance.db import read_only_mode
 from stance.errors import StanceError
 from stance.idealpoints import Settings
+from stance.queries import seats
 from stance.queries.idealpoints import correlations, ensure_fit
 from stance.views.common import (
     actor_picker,
@@ -132,7 +133,7 @@ def moved_section(ours: pd.DataFrame, clicked: tuple[str, int] | None, chosen: l
         st.info("No estimate for that state in that year.")
         return
     r = row.iloc[0]
-    moved = read("idealpoints.moved_most", actor, int(at), 10)
+    moved = read("idealpoints.moved_most", r.get("actor_as_stored", actor), int(at), 10)
     st.caption(f"{md_escape(r['name'])} in {int(at)}: {r['ideal_point']:+.2f} "
                f"(95 %: {r['low']:+.2f} to {r['high']:+.2f}) on "
                f"{int(r['votes'])} votes. The ten that pulled it hardest at the estimate (pull: how much the vote's "
@@ -179,11 +180,22 @@ def render() -> None:
                 .sort_values(["votes", "actor"], ascending=[False, True])
                 .rename(columns={"actor": "code"}))
     span = (int(ours["year"].min()), int(ours["year"].max()))
+    seed_from_url("seat", _parse_flag, True, "expected 1 or 0")
+    if st.checkbox("Follow the UN seat", key="seat", help="On: Russia's line runs back through the Soviet Union, "
+                   "Germany's through West Germany, Serbia's through Serbia and Montenegro, Yemen's through North "
+                   "Yemen (data/successions.csv). Off: each state is its own line."):
+        # a year of a succession has both states' estimates (West Germany and Germany in 1990): the line
+        # shows the one resting on more votes
+        ours = (seats.follow(ours, "actor", "name").sort_values("votes", ascending=False)
+                .drop_duplicates(["actor", "year"]).sort_values(["actor", "year"]))
+        everyone = (ours.groupby(["actor", "name"], as_index=False)["votes"].sum()
+                    .sort_values(["votes", "actor"], ascending=[False, True]).rename(columns={"actor": "code"}))
     chosen, years = pickers(everyone, span)
     shown = ours[(ours["year"] >= years[0]) & (ours["year"] <= years[1])]
     variants = read("idealpoints.variants")
     published = None
-    url: dict[str, object] = {"actors": chosen, "from": years[0], "to": years[1]}
+    url: dict[str, object] = {"actors": chosen, "from": years[0], "to": years[1],
+                              "seat": None if st.session_state["seat"] else 0}
     if variants:
         seed_from_url("ip_published", _parse_flag, True, "expected 1 or 0", param="published")
         if st.checkbox("Show the published Bailey-Strezhnev-Voeten estimates", key="ip_published"):
@@ -191,6 +203,8 @@ def render() -> None:
             run = runs[(runs["source"] == "published") & (runs["variant"] == variants[0])].iloc[0]
             published = read("idealpoints.points", "published", variants[0])
             published = published[(published["year"] >= years[0]) & (published["year"] <= years[1])]
+            if st.session_state["seat"]:
+                published = seats.follow(published, "actor", "name")
             published_note(shown, published, variants[0], run["citation"])
         url["published"] = None if st.session_state["ip_published"] else 0
     if not chosen:
