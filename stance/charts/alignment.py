@@ -115,8 +115,18 @@ def _year_hover(r, measure: str) -> str:
     return f"<b>{int(r.year)}</b>: {_value_text(r.agree, measure)} on {_votes(int(r.common))}"
 
 
+def mark_breaks(fig: go.Figure, breaks: Sequence[tuple[str, str, str]]) -> None:
+    """A dotted line where a followed UN seat passed to a successor ("Soviet Union → Russia"),
+    so a reader sees where one state's record ends and the next one's begins."""
+    for _line, date, what in breaks:
+        year = int(date[:4]) + (pd.Timestamp(date).dayofyear - 1) / 365
+        fig.add_vline(x=year - 0.5, line={"dash": "dot", "color": "#777", "width": 1})
+        fig.add_annotation(x=year - 0.5, y=1, yref="paper", text=esc(what), showarrow=False, xanchor="left",
+                           yanchor="top", font={"size": 10, "color": "#555"}, bgcolor="rgba(255,255,255,0.8)")
+
+
 def pair_chart(by_year: pd.DataFrame, name_a: str, name_b: str, min_votes: int, measure: str = "agreement",
-               rule: str = "") -> go.Figure:
+               rule: str = "", breaks: Sequence[tuple[str, str, str]] = ()) -> go.Figure:
     """A measure for two countries per year (line) above the number of common votes (bars).
 
     A year with fewer common votes than `min_votes` keeps its point but drawn hollow: one vote
@@ -161,6 +171,7 @@ def pair_chart(by_year: pd.DataFrame, name_a: str, name_b: str, min_votes: int, 
     fig.update_yaxes(title={"text": "Common votes"}, gridcolor="#eee", range=[0, top * 1.35], row=2, col=1)
     fig.update_xaxes(tickformat="d", dtick=1 if len(df) <= 25 else 5, gridcolor="#eee")
     fig.update_xaxes(title={"text": "Year"}, row=2, col=1)
+    mark_breaks(fig, breaks)
     return fig
 
 

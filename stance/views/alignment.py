@@ -27,6 +27,7 @@ from stance import measures
 from stance.charts import alignment as charts
 from stance.queries import alignment as align
 from stance.queries import measures as mq
+from stance.queries import seats
 from stance.views.common import (
     actor_picker,
     digits,
@@ -203,7 +204,10 @@ def pair_section(vm: align.VoteMatrix, everyone: pd.DataFrame, measure: str, min
         st.caption(f"Over the whole view: {measures.LABELS[measure]} "
                    f"{'undefined' if np.isnan(value) else f'{value:+.2f}'} on {total} common votes.")
     few_votes_note(by_year["common"].to_numpy(), "The yearly figures")
-    st.plotly_chart(charts.pair_chart(by_year, names[a], names[b], min_votes, measure, mq.rule(measure, min_votes)),
+    breaks = seats.breaks((a, b)) if st.session_state.get("seat") else []
+    st.plotly_chart(charts.pair_chart(by_year, names[a], names[b], min_votes, measure, mq.rule(measure, min_votes),
+                                      [mark for mark in breaks
+                                       if by_year["year"].min() < int(mark[1][:4]) <= by_year["year"].max()]),
                     width="stretch", key="alignment_pair")
     return {"pair_a": a, "pair_b": b}
 
