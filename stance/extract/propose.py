@@ -80,15 +80,17 @@ def extract(article: Article, options: Options = Options(), lex: Lexicon | None 
     speaker_actor = options.speaker_actor or publisher_actor(options.outlet, lex)
     ctx = Context()
     recent: list[tuple[int, str]] = []
+    named: set[str] = set()
     result.sentences = sentences_of(paragraphs)
     for sentence in result.sentences:
         sentence_when = dates.sentence_date(sentence.text, when)
         ctx.date = sentence_when.date if sentence_when else None
-        an = analyse(sentence.text, lex, ctx, context, _recent_issue(recent, sentence.index), speaker_actor)
+        an = analyse(sentence.text, lex, ctx, context, _recent_issue(recent, named, sentence.index), speaker_actor)
         if not sentence.question:
             for f in _merge(findings(an)):
                 result.proposals.append(_proposal(article_id, sentence, f, sentence_when))
         recent += [(sentence.index, h.issue) for h in an.issues]
+        named.update(h.issue for h in an.issues)
         people = [g for g in an.groups if g.kind == "person" and g.person]
         ctx.seen_people |= {g.person.name for g in people if g.person}
         subjects = [g for g in people if not governed(an, g)]  # "He" is Lavrov in "Lavrov met Wang. He..."
@@ -97,12 +99,14 @@ def extract(article: Article, options: Options = Options(), lex: Lexicon | None 
     return result
 
 
-def _recent_issue(recent: list[tuple[int, str]], index: int) -> str | None:
+def _recent_issue(recent: list[tuple[int, str]], named: set[str], index: int) -> str | None:
     """What "the proposal" or "the resolution" refers back to: the issue named last in the two
-    sentences before, else the only issue the article has named so far."""
-    last = next((issue for i, issue in reversed(recent) if index - i <= RECENT_SENTENCES), None)
-    named = {issue for _, issue in recent}
-    return last or (next(iter(named)) if len(named) == 1 else None)
+    sentences before, else the only issue the article has named so far (`named`, kept as the
+    article is read: rebuilding it for every sentence made long articles quadratic)."""
+    last = recent[-1] if recent else None
+    if last is not None and index - last[0] <= RECENT_SENTENCES:
+        return last[1]
+    return next(iter(named)) if len(named) == 1 else None
 
 
 def _strip_dateline(paragraphs: list[str]) -> tuple[list[str], dates.Dateline | None]:
