@@ -74,14 +74,18 @@ def parse_stance(value: str, field: str = "stance") -> int:
         raise FieldError(field, "missing (expected -2..2 or a label such as 'support')")
     if text in _LABEL_TO_STANCE:
         return _LABEL_TO_STANCE[text]
-    try:
-        number = float(text.lstrip("+"))
-    except ValueError:
+    if not _NUMBER_RE.fullmatch(text):  # not float(): it reads '1e0', '٢' and (after lstrip) '+-2'
         labels = ", ".join(STANCE_LABELS.values())
-        raise FieldError(field, f"{value!r} is neither -2..2 nor one of: {labels}") from None
+        raise FieldError(field, f"{value!r} is neither -2..2 nor one of: {labels}")
+    number = float(text)
     if not math.isfinite(number) or number != int(number) or not -2 <= number <= 2:
         raise FieldError(field, f"{value!r} is out of range (whole numbers -2..2)")
     return int(number)
+
+
+# A plain decimal number in ASCII with at most one sign: '2', '+1', '-2', '1.0' (spreadsheets),
+# '3' (then refused as out of range); never '1e0', '++1', '+-2' or other scripts' digits.
+_NUMBER_RE = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?", re.ASCII)
 
 
 def parse_vote(value: str, field: str = "vote") -> str:

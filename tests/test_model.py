@@ -34,6 +34,8 @@ def test_stance_numbers_and_labels(text: str, value: int) -> None:
 
 @pytest.mark.parametrize("text, reason", [
     ("3", "out of range"), ("-3", "out of range"), ("1.5", "out of range"), ("maybe", "neither"), ("", "missing"),
+    ("+-2", "neither"), ("++1", "neither"), ("1e0", "neither"), ("٢", "neither"), ("２", "neither"), ("nan", "neither"),
+    ("inf", "neither"), ("1_0", "neither"), (".5", "neither"),
 ])
 def test_bad_stances(text: str, reason: str) -> None:
     with pytest.raises(FieldError, match=reason):
