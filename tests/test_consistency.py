@@ -108,3 +108,19 @@ def test_check_reports_an_accepted_proposal_without_its_statement(sample_db: Pat
     found = [f for f in check_database(db) if f.kind == "proposal-link"]
     db.close()
     assert found and found[0].count == 1 and pid in found[0].examples[0]
+
+
+def test_the_kind_comes_from_the_header_before_the_file_name(tmp_path: Path) -> None:
+    """issues_china.csv holding statements is ordered as statements (after the issues file it
+    refers to), not as an issues file because of its name."""
+    from click.testing import CliRunner
+
+    from stance.cli import cli
+
+    statements_file = write_rows(tmp_path / "issues_china.csv", [statement(issue="new-issue")])
+    issues_file = tmp_path / "my.csv"
+    issues_file.write_text("slug,title,description,plus_2,minus_2,parent\nnew-issue,New,,,,\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["load", str(statements_file), str(issues_file), "--db", str(tmp_path / "x.db")],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert f"{statements_file} (statements): 1 read, 1 loaded" in result.output

@@ -533,10 +533,9 @@ def _reasons(problems: list[Problem]) -> str:
 
 
 def _kind_rank(path: Path, kind: str | None) -> int:
-    """Issues first: statements and votes refer to them."""
-    guess = kind or next((k for k in KINDS if k in path.name.lower()), None)
-    if guess is None:
-        guess = detect_kind(path, _header_guess(path))
+    """Issues first: statements and votes refer to them. The header decides, as it does when the
+    file is read (detect_kind falls back to the name): issues_china.csv may hold statements."""
+    guess = kind or detect_kind(path, _header_guess(path))
     return KINDS.index(guess) if guess in KINDS else len(KINDS)
 
 
