@@ -89,3 +89,45 @@ def test_concurrent_good_and_bad_loads_into_a_new_path(tmp_path: Path) -> None:
         codes = [p.wait(timeout=120) for p in procs]
         assert codes == [0, 1], [p.stderr.read() for p in procs]
         assert db.exists() and _statements(db) == 1
+
+
+def test_two_loads_of_one_file_count_new_rows_once(sample_db: Path, tmp_path: Path) -> None:
+    """B counts its rows, then waits for the write lock while A loads the same file and commits:
+    B must count them again under the lock (all unchanged), not report them as new a second time."""
+    import sqlite3
+    import threading
+
+    from stance.db import open_db
+    from stance.ingest.load import load_paths
+    from tests.helpers import many_statements
+
+    source = many_statements(tmp_path / "s.csv", 300)
+    holder = sqlite3.connect(sample_db, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    counted = threading.Event()
+    results = {}
+
+    class Progress:
+        def start(self, total: int, unit: str = "rows") -> None:
+            counted.set()  # B has classified its rows and is about to ask for the write lock
+
+        def __call__(self, done: int) -> None:
+            pass
+
+    def load_b() -> None:
+        db = open_db(sample_db)
+        results["b"] = load_paths(db, [source], progress=Progress())
+        db.close()
+
+    thread = threading.Thread(target=load_b)
+    thread.start()
+    assert counted.wait(60)
+    import sqlite_utils
+
+    results["a"] = load_paths(sqlite_utils.Database(holder), [source])  # inside the held transaction
+    holder.execute("COMMIT")
+    holder.close()
+    thread.join(60)
+    a, b = results["a"].files[0], results["b"].files[0]
+    assert (a.inserted, a.unchanged) == (300, 0)
+    assert (b.inserted, b.updated, b.unchanged) == (0, 0, 300)

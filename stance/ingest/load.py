@@ -71,6 +71,7 @@ class FileResult:
     more_problems: int = 0
     filtered: Counter = field(default_factory=Counter)
     roll_calls: tuple[int, int] = (0, 0)  # new, updated: resolutions a votes file brought along
+    valid: list[Any] | None = None  # every valid record, kept to classify again under the write lock
 
     @property
     def loaded(self) -> int:
@@ -259,6 +260,7 @@ def _load_paths(db: sqlite_utils.Database, paths: list[Path], kind: str | None, 
         result.notes.append(f"{bctx.rules.file}: rules for issues this database does not define were set aside "
                             f"({', '.join(bctx.rules.unused)}); load their definitions (data/unga_issues.csv has "
                             "the General Assembly ones) and this file again to use them")
+    counted_at = _data_version(db)
     for f in result.files:  # before any early return: every row read is counted somewhere
         _classify(db, f)
     if result.fatal:
@@ -267,7 +269,7 @@ def _load_paths(db: sqlite_utils.Database, paths: list[Path], kind: str | None, 
         return result
     writer = _RejectsWriter(rejects, result, published) if skip_invalid and rejects is not None else None
     try:
-        _transaction(db, result, published, bctx, writer, skip_invalid, dry_run, progress, reg)
+        _transaction(db, result, published, bctx, writer, skip_invalid, dry_run, progress, reg, counted_at)
     except _Rollback:
         pass
     finally:
@@ -311,8 +313,12 @@ def _overlap_warnings(db: sqlite_utils.Database) -> list[str]:
 
 def _transaction(db: sqlite_utils.Database, result: LoadResult, published: list[BulkFile], bctx: BulkContext,
                  writer: _RejectsWriter | None, skip_invalid: bool, dry_run: bool, progress: Progress | None,
-                 reg: ActorRegistry) -> None:
-    """Everything a load writes, in one transaction; `_Rollback` (or any error) undoes it all."""
+                 reg: ActorRegistry, counted_at: int | None = None) -> None:
+    """Everything a load writes, in one transaction; `_Rollback` (or any error) undoes it all.
+
+    Rows were counted as new, changed or unchanged before the write lock was taken; if another
+    connection committed meanwhile (a second load of the same file), they are counted again
+    under the lock, so two loads of one file do not both report every row as new."""
     strict_failure = bool(result.problems) and not skip_invalid
     if writer is not None:
         for f in result.files:
@@ -322,6 +328,9 @@ def _transaction(db: sqlite_utils.Database, result: LoadResult, published: list[
     # a load that will write takes the write lock first, so a concurrent writer makes it wait, not fail
     with write_transaction(db) if not dry_run and not strict_failure else db.atomic():
         if not dry_run and not strict_failure:
+            if counted_at is not None and _data_version(db) != counted_at:
+                for f in result.files:
+                    _classify(db, f)
             sync_reference_data(db, reg)
             for f in result.files:
                 _write_file(db, f, progress)
@@ -567,8 +576,18 @@ _EXISTING_SQL = {
 }
 
 
+def _data_version(db: sqlite_utils.Database) -> int:
+    """Changes whenever another connection commits to the file (SQLite's PRAGMA data_version)."""
+    return db.execute("PRAGMA data_version").fetchone()[0]
+
+
 def _classify(db: sqlite_utils.Database, f: FileResult) -> None:
-    """Split valid records into new, changed and unchanged against what the database holds."""
+    """Split valid records into new, changed and unchanged against what the database holds.
+    Can run again (under the write lock): it starts from every valid record each time."""
+    if f.valid is None:
+        f.valid = f.records
+    f.records = f.valid
+    f.inserted = f.updated = f.unchanged = 0
     existing = _existing_votes(db, f.records) if f.kind == "votes" else _existing_by_key(db, f)
     fresh: list[Any] = []
     for record in f.records:
