@@ -251,6 +251,7 @@ def export(issue_slugs: tuple[str, ...], actor_names: tuple[str, ...], kind: str
     with database(db_path) as db:
         query = queries.export_statements if kind == "statements" else queries.export_votes
         df = query(db, issue_slugs, codes)
+        left_out = queries.votes_on_no_issue(db, codes) if kind == "votes" and not issue_slugs else (0, 0)
     if fmt == "csv":
         text = df.to_csv(index=False)
     elif fmt == "json":
@@ -261,6 +262,9 @@ def export(issue_slugs: tuple[str, ...], actor_names: tuple[str, ...], kind: str
         fh.write(text)
     if output != "-":
         click.echo(f"{len(df)} {kind} written to {output}", err=True)
+    if left_out[0]:
+        click.echo(f"Note: {left_out[0]} vote(s) on {left_out[1]} roll call(s) without an issue were left out: the "
+                   "votes format needs an issue; load those roll calls from their published files", err=True)
 
 
 def _resolve_or_fail(name: str, option: str = "--actor") -> str:

@@ -124,3 +124,35 @@ def test_the_kind_comes_from_the_header_before_the_file_name(tmp_path: Path) -> 
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert f"{statements_file} (statements): 1 read, 1 loaded" in result.output
+
+
+def test_a_votes_export_of_published_roll_calls_loads_back(tmp_path: Path) -> None:
+    """unvotes roll calls record no outcome (exported as 'unknown'); those on no issue cannot be
+    written in the votes format and are left out with a note. The export loads into a new
+    database with the same votes."""
+    from click.testing import CliRunner
+
+    from stance.cli import cli
+    from tests.helpers import RAW
+
+    runner = CliRunner()
+    first, second, exported = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "votes.csv"
+    issues = [str(ISSUES_CSV), str(ISSUES_CSV.parent / "unga_issues.csv")]
+    published = [str(RAW / name) for name in ("un_roll_calls.csv", "un_votes.csv", "un_roll_call_issues.csv")]
+    done = runner.invoke(cli, ["load", *issues, *published, "--skip-invalid", "--rejects", str(tmp_path / "r.csv"),
+                               "--db", str(first)], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    with sqlite3.connect(first) as conn:  # as a roll call no issue rule matched
+        conn.execute("UPDATE resolutions SET issue = NULL WHERE id = (SELECT min(resolution) FROM votes)")
+    out = runner.invoke(cli, ["export", "--kind", "votes", "-o", str(exported), "--db", str(first)],
+                        catch_exceptions=False)
+    assert out.exit_code == 0, out.output
+    back = runner.invoke(cli, ["load", *issues, str(exported), "--db", str(second)], catch_exceptions=False)
+    assert back.exit_code == 0, back.output
+    query = ("SELECT v.actor, v.vote, r.date, r.issue, r.adopted FROM votes v JOIN resolutions r "
+             "ON r.id = v.resolution WHERE r.issue IS NOT NULL ORDER BY 1, 2, 3, 4")
+    with sqlite3.connect(first) as a, sqlite3.connect(second) as b:
+        assert a.execute(query).fetchall() == b.execute(query).fetchall()
+        no_issue = a.execute("SELECT count(*) FROM votes v JOIN resolutions r ON r.id = v.resolution "
+                             "WHERE r.issue IS NULL").fetchone()[0]
+    assert no_issue and f"Note: {no_issue} vote(s) on 1 roll call(s) without an issue were left out" in out.output

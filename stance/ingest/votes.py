@@ -26,16 +26,32 @@ class Resolution:
     title: str | None
     issue: str
     polarity: int
-    adopted: bool
+    adopted: bool | None  # None: not recorded (unvotes and Voeten roll calls, exported as 'unknown')
     source: Source
 
     def record(self) -> dict[str, Any]:
         return {"id": self.id, "body": self.body, "date": self.date, "title": self.title,
-                "issue": self.issue, "polarity": self.polarity, "adopted": int(self.adopted),
+                "issue": self.issue, "polarity": self.polarity, "adopted": _flag(self.adopted),
                 "source_id": self.source.id}
 
     def comparable(self) -> tuple:
-        return (self.body, self.date, self.title, self.issue, self.polarity, int(self.adopted), self.source.id)
+        return (self.body, self.date, self.title, self.issue, self.polarity, _flag(self.adopted), self.source.id)
+
+
+def _flag(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _adopted(value: str, column: str) -> bool | None:
+    """true / false, or 'unknown' for a roll call whose outcome was not recorded (what `stance
+    export` writes for unvotes and Voeten roll calls, so an export loads back). Empty is an error:
+    a coder who left it out should say so."""
+    if (value or "").strip().lower() == "unknown":
+        return None
+    try:
+        return parse_bool(value, column)
+    except FieldError:
+        raise FieldError(column, f"{value!r} is not true, false or unknown") from None
 
 
 @dataclass
@@ -84,7 +100,7 @@ def parse_row(file: str, row: Row, ctx: Context) -> Vote | None:
     day = c.check("date", _day)
     issue = c.check("issue", issue_field(ctx))
     polarity = c.check("polarity", parse_polarity)
-    adopted = c.check("adopted", parse_bool)
+    adopted = c.check("adopted", _adopted)
     actor = c.check("actor", actor_field(ctx))
     vote = c.check("vote", parse_vote)
     url = c.check("source_url", parse_url)

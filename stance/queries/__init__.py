@@ -114,17 +114,29 @@ def export_statements(db: sqlite_utils.Database, issues: Sequence[str] = (),
 
 def export_votes(db: sqlite_utils.Database, issues: Sequence[str] = (),
                  actors: Sequence[str] = ()) -> pd.DataFrame:
-    """Votes in the loader's votes columns."""
+    """Votes in the loader's votes columns, so the file loads back: an outcome not recorded is
+    'unknown'. Roll calls on no issue (published General Assembly records no rule mapped) have
+    no place in that format and are left out: `votes_on_no_issue` counts them."""
     where, params = _filter("r.issue", "v.actor", issues, actors)
+    where = f"{where} AND r.issue IS NOT NULL" if where else " WHERE r.issue IS NOT NULL"
     df = frame(db, f"""
         SELECT r.id AS resolution, r.body, r.date, r.title, r.issue,
                CASE r.polarity WHEN 1 THEN '+1' ELSE '-1' END AS polarity,
-               CASE r.adopted WHEN 1 THEN 'true' WHEN 0 THEN 'false' ELSE '' END AS adopted,
+               CASE r.adopted WHEN 1 THEN 'true' WHEN 0 THEN 'false' ELSE 'unknown' END AS adopted,
                v.actor, v.vote, src.url AS source_url
         FROM votes v JOIN resolutions r ON r.id = v.resolution
         LEFT JOIN sources src ON src.id = r.source_id{where}
         ORDER BY r.issue, r.date, r.id, v.actor""", params)
     return df
+
+
+def votes_on_no_issue(db: sqlite_utils.Database, actors: Sequence[str] = ()) -> tuple[int, int]:
+    """(votes, roll calls) an unfiltered votes export leaves out because their roll call has no issue."""
+    where, params = _filter("r.issue", "v.actor", (), actors)
+    where = f"{where} AND r.issue IS NULL" if where else " WHERE r.issue IS NULL"
+    row = db.execute(f"SELECT count(*), count(DISTINCT r.id) FROM votes v JOIN resolutions r ON r.id = v.resolution"
+                     f"{where}", params).fetchone()
+    return row[0], row[1]
 
 
 def counts(db: sqlite_utils.Database) -> dict[str, int]:
