@@ -44,7 +44,7 @@ VOTE_CASES = [
     ("bad vote", [vote(vote="maybe")], 2, "vote", "not a vote"),
     ("bad body", [vote(body="UNHRC")], 2, "body", "not a UN body"),
     ("bad polarity", [vote(polarity="2")], 2, "polarity", "not a polarity"),
-    ("bad adopted", [vote(adopted="perhaps")], 2, "adopted", "not true or false"),
+    ("bad adopted", [vote(adopted="perhaps")], 2, "adopted", "not true, false or unknown"),
     ("inconsistent resolution", [vote(), vote(actor="CHN", date="2017-12-23")], 3, "date",
      "differs from line 2 for the same resolution"),
     ("duplicate vote", [vote(), vote(vote="no")], 3, "-", "duplicate of line 2"),
