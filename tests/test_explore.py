@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import sqlite3
 from pathlib import Path
@@ -136,7 +138,7 @@ def test_csv_opens_with_a_citation_and_round_trips(db) -> None:
     assert stance.__version__ in version and f"{imports} import(s)" in version
     line = explore.citation(version, {"issue": "double-freeze", "actors": "", "q": "two\nlines"}, "2026-11-26")
     data = explore.to_csv(shown, line)
-    first = data.decode("utf-8").split("\n", 1)[0]
+    first = next(csv.reader(io.StringIO(data.decode("utf-8"))))[0]  # the citation is one CSV field
     assert first.startswith("# Stance data, version stance ") and "exported 2026-11-26" in first
     assert "issue=double-freeze, actors=all, q=two lines" in first
     back = explore.read_csv(data)
@@ -418,3 +420,13 @@ def test_page_counts_a_capped_synthetic_view_like_the_view(synthetic_db: Path, m
                             stances=stances)
     assert f"first 50 of {votes_only:,} matching rows" in at.warning[0].value
     handle.close()
+
+
+def test_the_citation_line_is_one_csv_field(db) -> None:
+    """A search holding commas and quotes stays inside the citation's one cell."""
+    line = explore.citation("v1", {"issue": "double-freeze", "q": 'say "yes", then, no'}, "2026-12-02")
+    data = explore.to_csv(explore.table(explore.points(db, issue="double-freeze")), line)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    assert rows[0] == [line]
+    assert rows[1] == list(explore.COLUMNS)
+    assert len(explore.read_csv(data)) == len(rows) - 2

@@ -339,7 +339,9 @@ def to_csv(rows: pd.DataFrame, citation_line: str) -> bytes:
         if not pd.api.types.is_numeric_dtype(safe[column]):
             safe[column] = safe[column].map(_defuse)
     buffer = io.StringIO()
-    buffer.write(citation_line + "\n")
+    # one CSV field, quoted as CSV quotes (it holds commas, and a search may hold quotes): a CSV
+    # reader sees one cell, not a row of fragments, and a stray quote cannot swallow the rows
+    csv.writer(buffer, lineterminator="\n").writerow([citation_line])
     safe.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
     return buffer.getvalue().encode("utf-8")
 
@@ -351,7 +353,7 @@ def read_csv(data: bytes) -> pd.DataFrame:
 
 
 def _comment_lines(data: bytes) -> int:
-    return len(re.match(rb"(?:#[^\n]*\n)*", data).group(0).splitlines())
+    return len(re.match(rb'(?:"?#[^\n]*\n)*', data).group(0).splitlines())
 
 
 # --- Picking a statement to edit (the Add statement page) -----------------------------------
