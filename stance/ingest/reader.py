@@ -99,9 +99,16 @@ def read_table(path: str | Path) -> Table:
 def _check_bytes(name: str, raw: bytes) -> list[Problem]:
     if not raw.strip(b" \t\r\n" + _BOM):
         return [Problem(name, 1, "-", "file is empty (expected a header row, then one row per record)")]
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in raw[:1000]:
+    if looks_utf16(raw[:1000]):
         return [Problem(name, 1, "-", "file is UTF-16, not UTF-8: save it as 'CSV UTF-8'")]
     return []
+
+
+def looks_utf16(head: bytes) -> bool:
+    """A UTF-16 byte-order mark, or NUL bytes in a quarter or more of the first bytes (UTF-16 text
+    in Latin letters is half NULs). One NUL in a cell is data, not a sign of UTF-16: a quote
+    typed with one exported as UTF-8 and was then refused on reloading."""
+    return head[:2] in (b"\xff\xfe", b"\xfe\xff") or (bool(head) and head.count(b"\x00") * 4 >= len(head))
 
 
 def _decode(raw: bytes) -> tuple[str, dict[int, str]]:
@@ -202,7 +209,8 @@ def _pairs(pairs: list[tuple[str, object]]) -> dict[str, object]:
 def _json_object(line: str) -> tuple[dict[str, str], str | None]:
     """The line's object as column -> text, or the reason it is refused: not JSON, not an
     object, too deep or a number too long for Python's parser, a duplicate key, or text that
-    cannot be stored (a lone surrogate escape such as \\ud800, a NUL character)."""
+    cannot be stored (a lone surrogate escape such as \\ud800). A NUL is data, as in a CSV cell or
+    the Add statement form."""
     try:
         obj = json.loads(line, object_pairs_hook=_pairs)
     except json.JSONDecodeError as exc:
@@ -217,8 +225,6 @@ def _json_object(line: str) -> tuple[dict[str, str], str | None]:
         return {}, "expected one JSON object per line"
     values = {column_key(str(k)): _as_text(v) for k, v in obj.items()}
     for column, value in values.items():
-        if "\x00" in value:
-            return {}, f"{column}: contains a NUL character (\\u0000), which no text field may hold"
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stance.errors import Problem
-from stance.ingest.reader import MAX_LINE_BYTES, column_key, duplicates, too_long
+from stance.ingest.reader import MAX_LINE_BYTES, column_key, duplicates, looks_utf16, too_long
 
 _BOM = "\ufeff"
 _R_FIELD = re.compile(r'"((?:[^"]|"")*)"|([^,]*)')
@@ -108,7 +108,7 @@ class RowStream:
         except OSError as exc:
             self.fatal.append(Problem(self.file, 0, "-", f"cannot read file ({exc.strerror or exc})"))
             return
-        if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head:
+        if looks_utf16(head):
             self.fatal.append(Problem(self.file, 1, "-", "file is UTF-16, not UTF-8: save it as 'CSV UTF-8'"))
             return
         self._lines = self._decoded_lines(binary)
