@@ -52,6 +52,9 @@ def refuse_in_read_only_mode(path: Path) -> None:
 
 
 def remove_database(path: Path) -> None:
+    """`sample --fresh`: the user asked to start over; a folder is never removed."""
+    if path.is_dir():
+        raise click.ClickException(f"{path}: is a folder, not a database file; nothing was removed")
     for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         leftover.unlink(missing_ok=True)
 

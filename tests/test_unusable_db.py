@@ -81,6 +81,9 @@ def test_every_command_says_plainly_and_writes_nothing(state: str, sample_db_tem
         if args in writes:
             assert "nothing was written" in out, (args, out)
     assert state_of(path) == before
+    if state == "folder":
+        result = CliRunner().invoke(cli, ["sample", "--fresh"], env={"STANCE_DB": str(path)}, catch_exceptions=False)
+        assert result.exit_code == 1 and "is a folder" in result.output and path.is_dir()
     if state in ("empty", "no-tables"):
         result = CliRunner().invoke(cli, ["init"], env={"STANCE_DB": str(path)}, catch_exceptions=False)
         assert result.exit_code == 0, result.output
