@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 require_browser()
 
 PAGES = ["/?issue=dprk-sanctions&actors=CHN,RUS,USA", "/compare", "/alignment?body=UNSC",
-         "/map?issue=dprk-sanctions&year=2017", "/actor?actor=CHN", "/explore", "/relations", "/add",
+         "/map?issue=dprk-sanctions&year=2017", "/positions", "/actor?actor=CHN", "/explore", "/relations", "/add",
          "/review", "/data"]
 
 
