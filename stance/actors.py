@@ -271,6 +271,22 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def display_aliases(data_dir: Path = DATA_DIR) -> dict[str, tuple[str, ...]]:
+    """Code -> the other names data/aliases.csv gives it, as written there (for pickers to search).
+
+    Capitals standing for their state are left out: a picker label "France (FRA) · Paris" reads as
+    a place, and they are for reading news, not for looking a state up."""
+    out: dict[str, list[str]] = {}
+    for row in _read_csv(data_dir / "aliases.csv"):
+        alias, code = row["alias"].strip(), row["code"].strip().upper()
+        if "capital" in (row.get("note") or ""):
+            continue
+        if alias and alias.upper() != code and alias not in out.setdefault(code, []):
+            out[code].append(alias)
+    return {code: tuple(names) for code, names in out.items()}
+
+
+@lru_cache(maxsize=1)
 def registry() -> ActorRegistry:
     """The registry built from the project's data files, read once per process."""
     return ActorRegistry.from_data()

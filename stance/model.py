@@ -148,3 +148,19 @@ def stance_text(value: int) -> str:
 
 def stance_label(value: float) -> str:
     return STANCE_LABELS.get(round(value), "")
+
+
+def format_date(text: object, precision: object = "day") -> str:
+    """'2017-12-22' -> '22 Dec 2017', '2017-08' -> 'Aug 2017', '2017' -> '2017': the precision coded.
+
+    The one date format of the pages: charts, tables and captions all show dates this way."""
+    import pandas as pd  # here: the loaders import this module and need no pandas
+
+    if not isinstance(text, str) or not text:
+        return ""
+    try:
+        when = pd.Timestamp(text)
+    except ValueError:
+        return text
+    formats = {"year": "%Y", "month": "%b %Y"}
+    return when.strftime(formats.get(str(precision), "%-d %b %Y"))

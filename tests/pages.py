@@ -33,6 +33,11 @@ def figures(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
+def point_traces(fig: dict) -> list[dict]:
+    """The Timeline's traces of single points (one per actor), without its lines and yearly summaries."""
+    return [t for t in fig["data"] if t.get("mode") == "markers"]
+
+
 def decode(values: object) -> np.ndarray:
     """Plotly sends numeric arrays as base64 typed arrays ({'dtype', 'bdata'})."""
     if isinstance(values, dict) and "bdata" in values:

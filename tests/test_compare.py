@@ -230,7 +230,7 @@ def test_issue_heatmap_keeps_empty_cells_empty_and_labels_by_name(tiny_db: Path)
     assert list(fig.layout.yaxis.ticktext) == ["China", "United States"]
     assert "Strongly oppose (-2)" in hm.colorbar.ticktext and "Strongly support (+2)" in hm.colorbar.ticktext
     assert "No statement or vote" in hm.text[0][1]
-    assert "from 2 points on 2017-09-01 (3 points up to then)" in hm.text[0][0]
+    assert "from 2 points on 1 Sep 2017 (3 points up to then)" in hm.text[0][0]  # the pages' one date format
     hatch = fig.data[1]
     assert hatch.name == heatmap.NO_DATA and list(hatch.x).count(None) == 1  # one hatched square
 
@@ -274,7 +274,7 @@ def test_page_on_the_sample(sample_db: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert figs[0]["layout"]["yaxis"]["ticktext"] == ["China", "Russia", "United States"]
     _, time_fig = heat(at, 1)
     assert "by year" in time_fig["layout"]["title"]["text"]
-    assert at.query_params["actors"] == "CHN,RUS,USA" and at.query_params["mode"] == "asof"
+    assert at.query_params["actors"] == "CHN,RUS,USA" and "mode" not in at.query_params  # the default: left out
     assert any("not the same as neutral" in c.value for c in at.caption)
 
 

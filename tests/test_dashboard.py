@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from stance.db import PROJECT_DIR
 from stance.views.common import shown
-from tests.pages import decode, figures, page_app
+from tests.pages import decode, figures, page_app, point_traces
 
 APP = str(PROJECT_DIR / "dashboard.py")
 
@@ -27,7 +27,7 @@ def test_one_trace_per_chosen_actor(sample_db: Path, monkeypatch: pytest.MonkeyP
     at = app(sample_db, monkeypatch, issue="dprk-sanctions", actors="CHN,RUS,USA")
     assert not at.exception
     (fig,) = figures(at)
-    assert [trace["name"] for trace in fig["data"]] == ["China", "Russia", "United States"]
+    assert [trace["name"] for trace in point_traces(fig)] == ["China", "Russia", "United States"]
     russia = fig["data"][1]
     expected = sqlite3.connect(sample_db).execute(
         "SELECT count(*) FROM stance_points WHERE issue = 'dprk-sanctions' AND actor = 'RUS'").fetchone()[0]
@@ -40,7 +40,7 @@ def test_default_view_builds_missing_database(tmp_path: Path, monkeypatch: pytes
     at = app(db, monkeypatch)
     assert not at.exception and db.exists()
     (fig,) = figures(at)
-    assert len(fig["data"]) == len(at.multiselect[0].value) > 0
+    assert len(point_traces(fig)) == len(at.multiselect[0].value) > 0
     assert at.query_params["issue"] == at.selectbox[0].value
 
 
@@ -49,7 +49,7 @@ def test_changing_issue_keeps_actors_and_updates_the_url(sample_db: Path, monkey
     at.selectbox(key="issue").set_value("double-freeze").run()
     assert not at.exception
     assert at.query_params["issue"] == "double-freeze"
-    assert [t["name"] for t in figures(at)[0]["data"]] == ["China", "United States"]
+    assert [t["name"] for t in point_traces(figures(at)[0])] == ["China", "United States"]
 
 
 def test_unknown_url_values_give_a_notice(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -57,7 +57,7 @@ def test_unknown_url_values_give_a_notice(sample_db: Path, monkeypatch: pytest.M
     assert not at.exception
     notices = " ".join(w.value for w in at.warning)
     assert f"Ignored issue={shown('no-such-issue')}" in notices and shown("XXX", 20) in notices
-    assert [t["name"] for t in figures(at)[0]["data"]] == ["China"]
+    assert [t["name"] for t in point_traces(figures(at)[0])] == ["China"]
 
 
 def test_empty_database_gives_guidance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -72,14 +72,14 @@ def test_empty_database_gives_guidance(tmp_path: Path, monkeypatch: pytest.Monke
 def test_timeline_page_alone(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = page_app("timeline", sample_db, monkeypatch, issue="double-freeze", actors="CHN,USA")
     assert not at.exception
-    assert [t["name"] for t in figures(at)[0]["data"]] == ["China", "United States"]
+    assert [t["name"] for t in point_traces(figures(at)[0])] == ["China", "United States"]
 
 
 def test_timeline_filter_change_changes_traces(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = page_app("timeline", sample_db, monkeypatch, issue="dprk-sanctions", actors="CHN,USA")
     at.multiselect(key="actors").set_value(["CHN", "RUS", "PRK"]).run()
     assert not at.exception
-    assert [t["name"] for t in figures(at)[0]["data"]] == ["China", "Russia", "North Korea"]
+    assert [t["name"] for t in point_traces(figures(at)[0])] == ["China", "Russia", "North Korea"]
     assert at.query_params["actors"] == "CHN,RUS,PRK"
 
 

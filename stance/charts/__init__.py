@@ -8,14 +8,15 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from stance.model import STANCE_LABELS, stance_text
+from stance.charts.colours import actor_colours
+from stance.model import STANCE_LABELS, format_date, stance_text
 
-# Okabe-Ito: told apart by readers with the common colour-vision deficiencies.
-ACTOR_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
 MARKERS = {"statement": "circle", "vote": "diamond"}
 KIND_LABELS = {"statement": "statement", "vote": "UN vote"}
-LABEL_GAP_DAYS = 200
+LABEL_ROOM = 0.02  # share of the x-axis a vertical resolution label needs to itself (~19 px of 950)
+MAX_LINE_GAP_DAYS = 366  # a line joins two points at most this far apart
 MAX_EVENT_LABELS = 30
+MAX_EVENT_LINES = 80  # more resolutions than this in view: no line per resolution (a grey wall otherwise)
 JITTER = 0.07  # vertical offset between actors, so fifteen identical votes do not hide each other
 
 
@@ -33,7 +34,7 @@ def _hover_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The columns the hover box shows, in the order customdata indexes them."""
     return pd.DataFrame({
         "actor": df["actor_name"].map(html.escape),
-        "date": df["date"],
+        "date": [format_date(d, p) for d, p in zip(df["date"], df["date_precision"], strict=True)],
         "kind": df["kind"].map(KIND_LABELS),
         "stance": df["stance"].map(stance_text),
         "speaker": df["speaker"].fillna("").map(lambda s: f"<br><i>{html.escape(s)}</i>" if s else ""),
@@ -48,35 +49,53 @@ HOVER = ("<b>%{customdata[0]}</b> · %{customdata[1]} · %{customdata[2]}<br>"
 
 
 def timeline(points: pd.DataFrame, title: str, events: pd.DataFrame | None = None,
-             actor_order: list[str] | None = None) -> go.Figure:
-    """Stance over time: one trace per actor, circles for statements, diamonds for votes.
+             actor_order: list[str] | None = None, years: tuple[int, int] | None = None,
+             yearly: pd.DataFrame | None = None) -> go.Figure:
+    """Stance over time: one trace of markers per actor, circles for statements, diamonds for votes.
 
-    A step line joins an actor's points: a stance holds until the actor says or votes otherwise.
+    Traces, in this order (the click handling counts on it): the markers of each actor with points,
+    in `actor_order`; then each actor's line; then, when `yearly` (queries.vote_years) is given, each
+    actor's votes summed up per year. A line joins two points only when they lie at most
+    MAX_LINE_GAP_DAYS apart, as a step (a stance holds until the next point): over a longer gap
+    there is no line, because there is no evidence there. `years` fixes the x-axis to the range.
     """
     fig = go.Figure()
     order = actor_order or list(dict.fromkeys(points["actor"]))
+    colours = actor_colours(order)
     offsets = {code: (i - (len(order) - 1) / 2) * JITTER for i, code in enumerate(order)}
-    for i, code in enumerate(order):
+    for code in order:
         df = points[points["actor"] == code]
         if df.empty:
             continue
-        colour = ACTOR_COLOURS[i % len(ACTOR_COLOURS)]
         fig.add_trace(go.Scatter(
             x=df["day"], y=df["stance"] + offsets[code], name=html.escape(df["actor_name"].iloc[0]),
-            mode="lines+markers", line={"shape": "hv", "width": 1.2, "color": colour, "dash": "dot"},
-            marker={"symbol": df["kind"].map(MARKERS).tolist(), "size": 11, "color": colour,
+            mode="markers", legendgroup=code,
+            marker={"symbol": df["kind"].map(MARKERS).tolist(), "size": 11, "color": colours[code],
                     "line": {"width": 1, "color": "white"}},
             customdata=_hover_frame(df).to_numpy(), hovertemplate=HOVER, meta=code,
         ))
-    if events is not None and not events.empty:
-        _mark_events(fig, events)
+    for code in order:
+        df = points[points["actor"] == code]
+        if len(df) > 1:
+            x, y = _broken_steps(df["day"], df["stance"] + offsets[code])
+            fig.add_trace(go.Scatter(x=x, y=y, mode="lines", line={"width": 1.2, "color": colours[code], "dash": "dot"},
+                                     name=html.escape(df["actor_name"].iloc[0]), hoverinfo="skip", showlegend=False,
+                                     legendgroup=code, meta=f"line:{code}"))
+    if yearly is not None and not yearly.empty:
+        _add_vote_years(fig, yearly, order, colours, offsets, shown=set(points["actor"]))
+    many_events = events is not None and len(events) > MAX_EVENT_LINES
+    if events is not None and not events.empty and not many_events:
+        _mark_events(fig, events, years)
+    subtitle = ("● statement   ◆ UN vote (a yes counts as support)" if yearly is None or yearly.empty else
+                "● statement   ■ a year's UN votes: their mean (yes +1, abstain 0, no −1), sized by their number")
+    if many_events:
+        subtitle += f"   · {len(events):,} roll calls, not marked one by one"
     fig.update_layout(
-        title={"text": f"{html.escape(title)}<br><sup>● statement   ◆ UN vote (a yes counts as support)   "
-                       "· points of different actors are spread slightly apart</sup>"},
+        title={"text": f"{html.escape(title)}<br><sup>{subtitle}   · actors' points spread slightly apart</sup>"},
         yaxis={"title": "Stance", "tickvals": list(STANCE_LABELS),
                "ticktext": [label.capitalize() for label in STANCE_LABELS.values()],
                "range": [-2.6, 2.6], "zeroline": True, "zerolinecolor": "#bbb", "gridcolor": "#eee"},
-        xaxis={"title": "Date", "tickformat": "%b %Y", "gridcolor": "#eee"},
+        xaxis={"title": "Date", "gridcolor": "#eee", **time_axis(years or _years_of(points, yearly))},
         legend={"title": {"text": "Actor"}, "orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
         hoverlabel={"align": "left"}, plot_bgcolor="white", height=560,
         margin={"l": 10, "r": 10, "t": 80, "b": 10},
@@ -84,16 +103,89 @@ def timeline(points: pd.DataFrame, title: str, events: pd.DataFrame | None = Non
     return fig
 
 
-def _mark_events(fig: go.Figure, events: pd.DataFrame) -> None:
+def _years_of(points: pd.DataFrame, yearly: pd.DataFrame | None) -> tuple[int, int]:
+    years = list(points["day"].dt.year) + (list(yearly["year"]) if yearly is not None else [])
+    return (int(min(years)), int(max(years))) if years else (2000, 2000)
+
+
+def time_axis(years: tuple[int, int]) -> dict[str, object]:
+    """An x-axis over whole years first..last: ticks at year starts over several years (at most about
+    fifteen, labelled by year alone), at months within one or two (labelled month and year), so that
+    no label is printed twice, as plotly's own choice of ticks under "%b %Y" did."""
+    first, last = years
+    n = last - first + 1
+    if n >= 3:
+        ticks = {"dtick": f"M{12 * -(-n // 15)}", "tickformat": "%Y"}
+    else:
+        ticks = {"dtick": "M1" if n == 1 else "M3", "tickformat": "%b %Y"}
+    return {"range": [f"{first}-01-01", f"{last}-12-31"], "tick0": f"{first}-01-01", **ticks}
+
+
+def _broken_steps(days: pd.Series, values: pd.Series) -> tuple[list[object], list[object]]:
+    """A step line through the points, cut (a None) wherever two points lie more than
+    MAX_LINE_GAP_DAYS apart, so that no line stands for a year without evidence."""
+    x: list[object] = []
+    y: list[object] = []
+    previous = None
+    for day, value in zip(days, values, strict=True):
+        if previous is not None:
+            if (day - previous[0]).days > MAX_LINE_GAP_DAYS:
+                x.append(None)
+                y.append(None)
+            else:
+                x.append(day)
+                y.append(previous[1])  # the step: hold the previous stance up to this day
+        x.append(day)
+        y.append(value)
+        previous = (day, value)
+    return x, y
+
+
+VOTE_YEAR_HOVER = ("<b>%{customdata[0]}</b> · %{customdata[1]} · UN votes<br>"
+                   "%{customdata[2]} vote(s): %{customdata[3]} yes, %{customdata[4]} abstain, %{customdata[5]} no<br>"
+                   "mean position <b>%{customdata[6]}</b><br>"
+                   "<span style='color:#666'>Pick the year under the chart for each vote</span><extra></extra>")
+
+
+def _add_vote_years(fig: go.Figure, yearly: pd.DataFrame, order: list[str], colours: dict[str, str],
+                    offsets: dict[str, float], shown: set[str]) -> None:
+    """Per actor, one square per year at the mean of its votes, sized by how many; consecutive
+    years joined (each has evidence), a year without votes leaves a gap."""
+    for code in order:
+        df = yearly[yearly["actor"] == code].sort_values("year")
+        if df.empty:
+            continue
+        full = df.set_index("year").reindex(range(int(df["year"].min()), int(df["year"].max()) + 1))
+        has = full["votes"].notna()
+        x = [pd.Timestamp(f"{year}-07-01") for year in full.index]
+        y = [m + offsets[code] if ok else None for m, ok in zip(full["mean"], has, strict=True)]
+        size = [6 + 8 * min(1.0, (n / 40) ** 0.5) if ok else 0 for n, ok in zip(full["votes"], has, strict=True)]
+        custom = [[html.escape(str(full["actor_name"].dropna().iloc[0])), year,
+                   *(int(full.at[year, c]) if ok else 0 for c in ("votes", "yes", "abstain", "no")),
+                   f"{full.at[year, 'mean']:+.2f}" if ok else ""] for year, ok in zip(full.index, has, strict=True)]
+        fig.add_trace(go.Scatter(
+            x=x, y=y, mode="lines+markers", name=html.escape(str(df["actor_name"].iloc[0])) + " (votes per year)",
+            legendgroup=code, showlegend=code not in shown, connectgaps=False,
+            line={"width": 2, "color": colours[code]},
+            marker={"symbol": "square", "size": size, "color": colours[code], "line": {"width": 1, "color": "white"}},
+            customdata=custom, hovertemplate=VOTE_YEAR_HOVER, meta=f"year:{code}"))
+
+
+def _mark_events(fig: go.Figure, events: pd.DataFrame, years: tuple[int, int] | None = None) -> None:
     """A thin vertical line per resolution; failed drafts in red, so vetoes stand out.
 
-    Labels of resolutions close in time step down the chart instead of printing over each other;
-    with more than MAX_EVENT_LABELS events only failed drafts are labelled. Shapes are set in one
-    layout update: add_vline per event copies every earlier shape, which took minutes for 336.
+    A label is printed only where it has room: a label sits at the top of the chart unless the
+    previous top label is closer than LABEL_ROOM of the axis' width, then at the bottom, and if that
+    is taken too it is left out (its line stays; the table and hover tell the rest). Labels once
+    stepped down the chart by a fixed 200 days and overprinted each other on a long axis. With more
+    than MAX_EVENT_LABELS events only failed drafts are labelled. Shapes are set in one layout
+    update: add_vline per event copies every earlier shape, which took minutes for 336.
     """
     label_all = len(events) <= MAX_EVENT_LABELS
+    first, last = years or (int(events["date"].dt.year.min()), int(events["date"].dt.year.max()))
+    room = pd.Timedelta(days=(last - first + 1) * 365.25 * LABEL_ROOM)
     shapes, notes = [], []
-    level, previous = 0, None
+    last_at = {"top": None, "bottom": None}
     for ev in events.sort_values("date").itertuples(index=False):
         failed = ev.adopted == 0  # NULL: the dataset does not say
         colour = "#c0392b" if failed else "#999"
@@ -101,11 +193,13 @@ def _mark_events(fig: go.Figure, events: pd.DataFrame) -> None:
                        "y1": 1, "line": {"width": 1, "dash": "dash" if failed else "dot", "color": colour}})
         if not (label_all or failed):
             continue
-        close = previous is not None and (ev.date - previous).days < LABEL_GAP_DAYS
-        level = (level + 1) % 4 if close else 0
-        previous = ev.date
+        where = next((w for w in ("top", "bottom") if last_at[w] is None or ev.date - last_at[w] >= room), None)
+        if where is None:
+            continue
+        last_at[where] = ev.date
         label = str(ev.id).replace("S/RES/", "").split(" (")[0]
-        notes.append({"x": ev.date, "y": 1.0 - 0.1 * level, "yref": "paper", "text": label + (" ✗" if failed else ""),
-                      "showarrow": False, "textangle": -90, "xanchor": "right", "yanchor": "top",
+        notes.append({"x": ev.date, "y": 1.0 if where == "top" else 0.0, "yref": "paper",
+                      "text": label + (" ✗" if failed else ""), "showarrow": False, "textangle": -90,
+                      "xanchor": "right", "yanchor": "top" if where == "top" else "bottom",
                       "font": {"size": 9, "color": "#c0392b" if failed else "#777"}})
     fig.update_layout(shapes=list(fig.layout.shapes) + shapes, annotations=list(fig.layout.annotations) + notes)

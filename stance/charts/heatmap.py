@@ -1,8 +1,8 @@
 """Heat maps of stance: actors x issues, and actors x time on one issue.
 
-The colour scale diverges from orange-brown (oppose) through white (neutral) to blue (support):
-blue against orange stays distinct under the common colour-vision deficiencies, where red
-against green does not. The range is fixed at -2..+2 so that colours mean the same in every view.
+The colour scale is the Map's (stance.charts.colours): red (oppose) through pale yellow (neutral)
+to blue (support), ColorBrewer RdYlBu, distinct under the common colour-vision deficiencies. The
+range is fixed at -2..+2 so that colours mean the same in every view.
 A cell without data is left empty (NaN) and drawn hatched grey, so it can never pass for neutral.
 """
 
@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from stance.model import STANCE_LABELS, stance_label
+from stance.charts.colours import stance_colourscale
+from stance.model import STANCE_LABELS, format_date, stance_label
 from stance.model import stance_text as whole_stance_text
 
-STANCE_COLOURSCALE = [[0.0, "#b35806"], [0.25, "#f1a340"], [0.5, "#f7f7f7"], [0.75, "#6fa8d6"], [1.0, "#2166ac"]]
+STANCE_COLOURSCALE = stance_colourscale()
 STANCE_COLOURBAR = {
     "title": {"text": "Stance"}, "tickvals": list(STANCE_LABELS),
     "ticktext": [f"{label.capitalize()} ({value:+d})" if value else f"{label.capitalize()} (0)"
@@ -105,9 +106,10 @@ def _cell_hover(row: Mapping[str, object] | None, actor: str, where: str, mode: 
     value = stance_text(float(row["stance"]))
     if mode == "asof":
         return (f"{head}<br>Latest stance as of {when}: <b>{value}</b><br>"
-                f"from {_points(int(row['points']))} on {row['last_day']} "
+                f"from {_points(int(row['points']))} on {format_date(row['last_day'])} "
                 f"({_points(int(row['total']))} up to then)")
-    span = row["first_day"] if row["first_day"] == row["last_day"] else f"{row['first_day']} to {row['last_day']}"
+    first, last = format_date(row["first_day"]), format_date(row["last_day"])
+    span = first if first == last else f"{first} to {last}"
     return f"{head}<br>Mean stance {when}: <b>{value}</b><br>from {_points(int(row['points']))}, {span}"
 
 

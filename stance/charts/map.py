@@ -14,19 +14,17 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from stance.charts import KIND_LABELS, _wrap
+from stance.charts.colours import NO_DATA_COLOUR, STANCE_COLOURS
 from stance.charts.heatmap import esc
 from stance.db import PROJECT_DIR
-from stance.model import STANCE_LABELS, stance_text
+from stance.model import STANCE_LABELS, format_date, stance_text
 
 TOPOJSON_DIR = PROJECT_DIR / "static" / "topojson"
 TOPOJSON_URL = "/app/static/topojson/"  # where Streamlit serves TOPOJSON_DIR; plotly.js appends world_50m.json
 RESOLUTION = 50  # 1:50m draws 235 outlines; 1:110m only 174, missing UN members such as Malta, Bahrain, Singapore
 
-# ColorBrewer RdYlBu, 5 classes: marked colour-blind safe. Red for opposition, blue for support;
-# neutral is pale yellow so it cannot be mistaken for the grey of countries without data.
-STANCE_COLOURS = {-2: "#d7191c", -1: "#fdae61", 0: "#ffffbf", 1: "#abd9e9", 2: "#2c7bb6"}
-NO_DATA_COLOUR = "#d9d9d9"
-OCEAN_COLOUR = "#eef3f7"
+# The one stance scale of every page (stance.charts.colours): ColorBrewer RdYlBu, red for opposition,
+# blue for support; neutral is pale yellow so it cannot be mistaken for the grey of no data.
 
 
 def stepped_colorscale() -> list[list[object]]:
@@ -44,18 +42,6 @@ def outline_codes(resolution: int = RESOLUTION) -> frozenset[str]:
     with open(TOPOJSON_DIR / f"world_{resolution}m.json", encoding="utf-8") as fh:
         topo = json.load(fh)
     return frozenset(g["id"] for g in topo["objects"]["countries"]["geometries"] if g.get("id"))
-
-
-def format_date(text: object, precision: object = "day") -> str:
-    """'2017-12-22' -> '22 Dec 2017', '2017-08' -> 'Aug 2017', '2017' -> '2017': the precision coded."""
-    if not isinstance(text, str) or not text:
-        return ""
-    try:
-        when = pd.Timestamp(text)
-    except ValueError:
-        return text
-    formats = {"year": "%Y", "month": "%b %Y"}
-    return when.strftime(formats.get(str(precision), "%-d %b %Y"))
 
 
 def _snippet(row: pd.Series) -> str:
@@ -99,11 +85,11 @@ def stance_map(df: pd.DataFrame, title: str, as_of_label: str, plus_2: str | Non
     fig.update_geos(
         projection_type="natural earth", resolution=RESOLUTION, showframe=False,
         showland=True, landcolor=NO_DATA_COLOUR, showcountries=True, countrycolor="white", countrywidth=0.5,
-        showocean=True, oceancolor=OCEAN_COLOUR, showlakes=False, showcoastlines=False,
-        lataxis={"range": [-58, 85]},
+        showocean=False, showlakes=False, showcoastlines=False, bgcolor="rgba(0,0,0,0)",
+        lataxis={"range": [-57, 84]},  # no Antarctica; no ocean drawn, so the cut leaves no flat edge
     )
     fig.add_annotation(text="Grey: no statement or vote by this date", x=0, y=0, xref="paper", yref="paper",
                        xanchor="left", yanchor="bottom", showarrow=False, font={"size": 11, "color": "#555"})
-    fig.update_layout(title={"text": f"{esc(title)}: stance as of {esc(as_of_label)}{ends}"}, height=480,
-                      margin={"l": 0, "r": 0, "t": 60, "b": 10}, hoverlabel={"align": "left"})
+    fig.update_layout(title={"text": f"{esc(title)}: stance as of {esc(as_of_label)}{ends}"}, height=520,
+                      margin={"l": 0, "r": 0, "t": 70, "b": 20}, hoverlabel={"align": "left"})
     return fig

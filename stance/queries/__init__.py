@@ -78,6 +78,31 @@ def stance_points(db: sqlite_utils.Database, issue: str, actors: Sequence[str] |
     return df
 
 
+def vote_years(db: sqlite_utils.Database, issue: str, actors: Sequence[str], start: str | None = None,
+               end: str | None = None) -> pd.DataFrame:
+    """Per actor and year on one issue: how many yes, abstain and no votes, and their mean stance.
+
+    What the Timeline draws where votes are many (hundreds a year on a General Assembly issue):
+    the share of each vote and the mean position (a yes counts as the resolution's polarity, a no
+    as its opposite, an abstention as 0), instead of a marker per vote."""
+    if not actors:
+        return pd.DataFrame(columns=["actor", "actor_name", "year", "votes", "yes", "abstain", "no", "mean"])
+    sql = f"""
+        SELECT v.actor, a.name AS actor_name, CAST(substr(r.date, 1, 4) AS INTEGER) AS year, count(*) AS votes,
+               sum(v.vote = 'yes') AS yes, sum(v.vote = 'abstain') AS abstain, sum(v.vote = 'no') AS no,
+               avg(CASE v.vote WHEN 'yes' THEN r.polarity WHEN 'no' THEN -r.polarity ELSE 0 END) AS mean
+        FROM resolutions r CROSS JOIN votes v ON v.resolution = r.id JOIN actors a ON a.code = v.actor
+        WHERE r.issue = ? AND v.actor IN ({_marks(actors)}) AND v.vote IN {COUNTED_VOTES}"""
+    params: list[object] = [issue, *actors]
+    if start:
+        sql += " AND r.date >= ?"
+        params.append(start)
+    if end:
+        sql += " AND r.date <= ?"
+        params.append(end)
+    return frame(db, sql + " GROUP BY v.actor, year ORDER BY v.actor, year", params)
+
+
 def resolutions(db: sqlite_utils.Database, issue: str) -> pd.DataFrame:
     """Resolutions and failed drafts on an issue, with their tallies: the key events of a timeline."""
     df = frame(db, """

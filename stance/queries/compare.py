@@ -73,7 +73,7 @@ def data_span(db: sqlite_utils.Database) -> tuple[str, str] | None:
 
 
 def latest_as_of(db: sqlite_utils.Database, actors: Sequence[str], as_of: str,
-                 issues: Sequence[str] = ()) -> pd.DataFrame:
+                 issues: Sequence[str] = (), kinds: str = "both") -> pd.DataFrame:
     """Each actor's latest stance on each issue on or before `as_of` (ISO date).
 
     When several points share the latest day (a statement and a vote, or two statements), the
@@ -82,7 +82,7 @@ def latest_as_of(db: sqlite_utils.Database, actors: Sequence[str], as_of: str,
     """
     if not actors:
         return pd.DataFrame(columns=CELL_COLUMNS)
-    points, params = _points(actors, issues, last=as_of)
+    points, params = _points(actors, issues, last=as_of, kinds=kinds)
     sql = f"""
         WITH p AS MATERIALIZED ({points}),
         last AS (SELECT actor, issue, max(day) AS day, min(day) AS first_day, count(*) AS total
@@ -96,11 +96,11 @@ def latest_as_of(db: sqlite_utils.Database, actors: Sequence[str], as_of: str,
 
 
 def mean_over(db: sqlite_utils.Database, actors: Sequence[str], first: str, last: str,
-              issues: Sequence[str] = ()) -> pd.DataFrame:
+              issues: Sequence[str] = (), kinds: str = "both") -> pd.DataFrame:
     """Each actor's mean stance on each issue over the days `first`..`last` (ISO dates, inclusive)."""
     if not actors:
         return pd.DataFrame(columns=CELL_COLUMNS)
-    points, params = _points(actors, issues, first, last)
+    points, params = _points(actors, issues, first, last, kinds)
     sql = f"""
         SELECT p.actor, a.name AS actor_name, p.issue, i.title AS issue_title, avg(p.stance) AS stance,
                count(*) AS points, count(*) AS total, min(p.day) AS first_day, max(p.day) AS last_day
@@ -110,13 +110,13 @@ def mean_over(db: sqlite_utils.Database, actors: Sequence[str], first: str, last
 
 
 def by_period(db: sqlite_utils.Database, issue: str, actors: Sequence[str], period: str,
-              first: str, last: str) -> pd.DataFrame:
+              first: str, last: str, kinds: str = "both") -> pd.DataFrame:
     """Mean stance per actor per month or year on one issue, with the number of points behind each."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
     if not actors:
         return pd.DataFrame(columns=["actor", "actor_name", "period", "stance", "points"])
-    points, params = _points(actors, [issue], first, last)
+    points, params = _points(actors, [issue], first, last, kinds)
     sql = f"""
         SELECT p.actor, a.name AS actor_name, substr(p.day, 1, ?) AS period, avg(p.stance) AS stance,
                count(*) AS points
@@ -149,14 +149,20 @@ _BRANCHES = (
 
 
 def _points(actors: Sequence[str], issues: Sequence[str], first: str | None = None,
-            last: str | None = None) -> tuple[str, list[object]]:
+            last: str | None = None, kinds: str = "both") -> tuple[str, list[object]]:
     """The stance points (actor, issue, day, stance) of these actors, read from the tables.
 
     The same rows as `SELECT actor, issue, day, stance FROM stance_points WHERE ...`, without the
-    text the view builds for every vote. Only `?` marks and fixed column names are built here."""
+    text the view builds for every vote. `kinds` "statements" or "votes" keeps that branch only.
+    Only `?` marks and fixed column names are built here."""
+    if kinds not in ("both", "statements", "votes"):
+        raise ValueError(f"kinds must be both, statements or votes, not {kinds!r}")
     branches = []
     params: list[object] = []
-    for table, select, actor_col, issue_col, day_col, extra in _BRANCHES:
+    for kind, (table, select, actor_col, issue_col, day_col, extra) in zip(("statements", "votes"), _BRANCHES,
+                                                                           strict=True):
+        if kinds not in ("both", kind):
+            continue
         where = f"{actor_col} IN ({_marks(actors)}){extra}"
         params += list(actors)
         if issues:

@@ -22,8 +22,11 @@ LATEST_FIRST = "p.day DESC, p.kind = 'statement' DESC, p.ref DESC"
 COUNTED_VOTES = "v.vote IN ('yes', 'no', 'abstain')"  # the votes the stance_points view counts
 
 
-def stance_as_of(db: sqlite_utils.Database, issue: str, as_of: str, follow_seat: bool = True) -> pd.DataFrame:
+def stance_as_of(db: sqlite_utils.Database, issue: str, as_of: str, follow_seat: bool = True,
+                 kinds: str = "both") -> pd.DataFrame:
     """Each state's latest stance point on `issue` on or before `as_of` (ISO date), one row per state.
+
+    `kinds` is "both", "statements" (votes left out) or "votes" (statements left out).
 
     Organisations (EU, UN, ...) have no outline on a world map and are left out. `points` counts
     the state's points up to that date, so a reader can tell a single vote from a long record.
@@ -38,11 +41,11 @@ def stance_as_of(db: sqlite_utils.Database, issue: str, as_of: str, follow_seat:
     df = frame(db, f"""
         WITH statement_last AS (
             SELECT s.actor, max(s.day) AS day, count(*) AS n FROM statements s
-            WHERE s.issue = ? AND s.day <= ? GROUP BY s.actor),
+            WHERE s.issue = ? AND s.day <= ? AND ? != 'votes' GROUP BY s.actor),
         vote_last AS (
             SELECT v.actor, max(r.date) AS day, count(*) AS n
             FROM resolutions r CROSS JOIN votes v ON v.resolution = r.id
-            WHERE r.issue = ? AND r.date <= ? AND {COUNTED_VOTES} GROUP BY v.actor),
+            WHERE r.issue = ? AND r.date <= ? AND ? != 'statements' AND {COUNTED_VOTES} GROUP BY v.actor),
         states AS (
             SELECT a.code AS actor, coalesce(sl.n, 0) + coalesce(vl.n, 0) AS points,
                    CASE WHEN sl.day >= coalesce(vl.day, '') THEN 'statement' ELSE 'vote' END AS kind,
@@ -70,7 +73,8 @@ def stance_as_of(db: sqlite_utils.Database, issue: str, as_of: str, follow_seat:
             WHERE w.kind = 'vote')
         SELECT l.actor, a.name AS actor_name, l.stance, l.kind, l.date, l.date_precision, l.day, l.text, l.speaker,
                l.notes, l.source_url, l.source_title, l.points
-        FROM latest l JOIN actors a ON a.code = l.actor ORDER BY a.name""", [issue, as_of, issue, as_of, issue, issue])
+        FROM latest l JOIN actors a ON a.code = l.actor ORDER BY a.name""",
+               [issue, as_of, kinds, issue, as_of, kinds, issue, issue])
     return seat_latest(df, as_of) if follow_seat else df
 
 

@@ -23,12 +23,14 @@ import pandas as pd
 import sqlite_utils
 import streamlit as st
 
-from stance.actors import registry
+from stance.actors import display_aliases, registry
 from stance.db import DatabaseError, open_db, plain_sqlite_error, read_only_mode, resolve_db_path, unusable
+from stance.errors import StanceError
 from stance.sample import BuildStatus, build_sample, ensure_database
 
 T = TypeVar("T")
 DEFAULT_ACTORS = 6
+LONG_SELECTION = 8  # more chosen actors than this are also listed by name under the picker
 
 
 def db_path() -> Path:
@@ -209,14 +211,29 @@ def evidence_card(row: pd.Series, heading: str, subject: str, fields: tuple[tupl
 
 # --- URL state -------------------------------------------------------------------------------
 
+def _written() -> dict[str, str | None]:
+    """What this session last wrote into the URL, per parameter."""
+    return st.session_state.setdefault("_url_written", {})
+
+
+def url_changed(param: str) -> bool:
+    """True when the URL's `param` is not what this session last wrote there: the URL was opened
+    from a link, edited by hand, or moved by the browser's Back and Forward buttons. (Streamlit
+    pushes a history entry for every change a page makes to the URL and reruns the page when the
+    browser steps through them, with the old URL but the widgets' current values.)"""
+    written = _written()
+    return param in written and st.query_params.get(param) != written[param]
+
+
 def seed_from_url(key: str, parse: Callable[[str], T | None], default: T, what: str,
                   param: str | None = None) -> None:
-    """On a session's first run, set st.session_state[key] from URL parameter `param` (default:
-    the key itself), noting junk. A page whose state must not leak into other pages' widgets
-    uses its own key with the shared parameter name."""
-    if key in st.session_state:
-        return
+    """Set st.session_state[key] from URL parameter `param` (default: the key itself), noting junk,
+    on a session's first run and whenever the URL changed outside the page (Back, Forward, a link).
+    A page whose state must not leak into other pages' widgets uses its own key with the shared
+    parameter name."""
     param = param or key
+    if key in st.session_state and not url_changed(param):
+        return
     raw = st.query_params.get(param)
     value = default
     if raw is not None:
@@ -226,20 +243,35 @@ def seed_from_url(key: str, parse: Callable[[str], T | None], default: T, what: 
         else:
             value = parsed
     st.session_state[key] = value
+    _written()[param] = raw  # this URL value has been read: it is ours now
 
 
 def set_url(**values: object) -> None:
-    """Write the current filters into the URL, so a copied link reopens this view."""
+    """Write the current filters into the URL, so a copied link reopens this view. None (or "")
+    removes a parameter: pages pass None for a value at its default, so that arriving on a page
+    does not add a history entry the Back button would then have to step through."""
+    written = _written()
     for key, value in values.items():
         if isinstance(value, (list, tuple)):
             value = ",".join(str(v) for v in value)
         if value in (None, ""):
             st.query_params.pop(key, None)
+            written[key] = None
         else:
             st.query_params[key] = str(value)
+            written[key] = str(value)
+
+
+def unless(value: T, default: T) -> T | None:
+    """`value`, or None when it is the default (see set_url)."""
+    return None if value == default else value
 
 
 # --- Shared pickers --------------------------------------------------------------------------
+#
+# The issue, the actors and the years are one selection shared by every page (as in Our World in
+# Data's grapher): the same session-state keys and URL parameters everywhere, and Streamlit keeps
+# the URL's parameters when the page changes, so the next page opens on the same selection.
 
 def issue_picker(issues: pd.DataFrame, key: str = "issue") -> str:
     slugs = issues["slug"].tolist()
@@ -261,56 +293,142 @@ def group_options(years: range) -> dict[str, tuple[str, str | None]]:
     return options
 
 
+def _squash(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+
+def actor_label(code: str, name: str, max_aliases: int = 2, max_chars: int = 14) -> str:
+    """'North Korea (PRK) · DPRK, Pyongyang': the picker's search matches what the label holds, so
+    a code or an alias from data/aliases.csv typed in the picker finds the actor."""
+    seen = {_squash(code), _squash(name)}
+    extra = []
+    for alias in sorted(display_aliases().get(code, ()), key=len):
+        key = _squash(alias)
+        if len(alias) <= max_chars and key not in seen and not any(key in s for s in seen if len(s) > 3):
+            seen.add(key)
+            extra.append(alias)
+    label = f"{name} ({code})"
+    return label + (" · " + ", ".join(extra[:max_aliases]) if extra else "")
+
+
+def default_actors(codes: list[str], n: int = DEFAULT_ACTORS) -> list[str]:
+    """The permanent five first (where they have data), then the others in the given order
+    (most evidence first), up to n: on a General Assembly issue, where almost every state has
+    the same number of votes, the first n by name would be Afghanistan to Angola."""
+    p5 = set(registry().members("P5"))
+    return ([c for c in codes if c in p5] + [c for c in codes if c not in p5])[:n]
+
+
+def parse_actor_list(raw: str, known: set[str]) -> tuple[list[str], list[str]]:
+    """Comma-separated codes, names or aliases -> (known codes, the parts that are not)."""
+    found, unknown = [], []
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        code = part.upper() if part.upper() in known else None
+        if code is None:
+            try:
+                code = registry().resolve(part)
+            except StanceError:
+                code = None
+        if code in known:
+            found.append(code)
+        else:
+            unknown.append(part)
+    return list(dict.fromkeys(found)), unknown
+
+
 def actor_picker(actors: pd.DataFrame, key: str = "actors", years: range = range(2006, 2025),
                  label: str = "Actors") -> list[str]:
-    """Actors by name, or a whole group at once (P5, G7, EU, the Security Council of a year).
+    """Actors by name, code or alias, or a whole group at once (P5, G7, EU, the Security Council
+    of a year), added to the selection.
 
-    `actors` has columns code and name: the actors with data in the current view.
+    `actors` has columns code and name: the actors with data in the current view, most evidence
+    first.
     """
     codes = actors["code"].tolist()
     names = dict(zip(actors["code"], actors["name"], strict=True))
+    default = default_actors(codes)
 
     def parse(raw: str) -> list[str] | None:
-        wanted = [c.strip().upper() for c in raw.split(",") if c.strip()]
-        known = [c for c in wanted if c in names]
-        unknown = [c for c in wanted if c not in names]
+        known, unknown = parse_actor_list(raw, set(names))
         if unknown:
             st.warning(f"No data here for {', '.join(shown(c, 20) for c in unknown[:5])}; left out.")
         return known or None
 
-    seed_from_url(key, parse, codes[:DEFAULT_ACTORS], "no known actor codes")
-    st.session_state[key] = [c for c in st.session_state[key] if c in names] or codes[:DEFAULT_ACTORS]
+    seed_from_url(key, parse, default, "no known actor codes")
+    st.session_state[key] = [c for c in st.session_state[key] if c in names] or default
     groups = group_options(years)
     group_key = f"{key}_group"
 
-    def apply_group() -> None:
+    def add_group() -> None:
         choice = st.session_state.get(group_key)
         if choice:
             code, on = groups[choice]
             members = set(registry().members(code, on or pd.Timestamp.today().date().isoformat()))
-            st.session_state[key] = [c for c in codes if c in members]
+            chosen = st.session_state.get(key, [])
+            st.session_state[key] = chosen + [c for c in codes if c in members and c not in chosen]
+            st.session_state[group_key] = ""  # ready for the next group
 
+    labels = {c: actor_label(c, names[c]) for c in codes}
     left, right = st.columns([3, 1])
     with right:
-        st.selectbox("Add a group", [""] + list(groups), key=group_key, on_change=apply_group,
-                     format_func=lambda g: g or "Pick a group…")
+        st.selectbox("Add a group", [""] + list(groups), key=group_key, on_change=add_group,
+                     format_func=lambda g: g or "Pick a group…", help="Adds the group's members that have data "
+                     "here to the actors already chosen.")
     with left:
-        return st.multiselect(label, codes, format_func=names.get, key=key)
+        chosen = st.multiselect(label, codes, format_func=labels.get, key=key, wrap=True,
+                                help="Type a name, a code (DEU) or another name (DPRK, Deutschland).")
+    if len(chosen) > LONG_SELECTION:
+        st.caption(f"{len(chosen)} {label.lower()}: " + ", ".join(names[c] for c in chosen))
+    return chosen
 
 
 def year_range_picker(first: int, last: int, key: str = "years") -> tuple[int, int]:
-    """A year range; URL parameters `from` and `to`."""
+    """A year range; URL parameters `from` and `to` (absent: the whole span)."""
     def parse_year(raw: str) -> int | None:
         year = digits(raw)
         return year if year is not None and first <= year <= last else None
 
-    if key not in st.session_state:
+    if key not in st.session_state or url_changed("from") or url_changed("to"):
         start = parse_year(st.query_params.get("from", str(first)))
         end = parse_year(st.query_params.get("to", str(last)))
         if start is None or end is None or start > end:
             st.warning(f"Ignored the date range in the link: years must lie within {first}-{last}.")
             start, end = first, last
         st.session_state[key] = (start, end)
+        _written().update({"from": st.query_params.get("from"), "to": st.query_params.get("to")})
+    low, high = st.session_state[key]  # another page's range may be wider or narrower: keep what fits
+    st.session_state[key] = (min(max(low, first), last), max(min(high, last), first))
     if first == last:
         return (first, last)
     return st.slider("Years", first, last, key=key)
+
+
+def years_in_url(years: tuple[int, int], span: tuple[int, int]) -> dict[str, int | None]:
+    """The `from` and `to` parameters of a year range; none for the whole span."""
+    whole = tuple(years) == tuple(span)
+    return {"from": None if whole else years[0], "to": None if whole else years[1]}
+
+
+EVIDENCE = {"both": "Statements and votes", "statements": "Statements only", "votes": "UN votes only"}
+EVIDENCE_RULE = {
+    "both": "its latest statement or UN vote up to that date (a statement wins over a vote of the same day, "
+            "since it usually explains the vote)",
+    "statements": "its latest statement up to that date (votes left out)",
+    "votes": "its latest UN vote up to that date (statements left out)",
+}
+
+
+def evidence_picker(key: str = "evidence") -> str:
+    """Which evidence makes a position: statements, votes or both. URL parameter `evidence`
+    (absent: both), shared by the Timeline, the Map and Compare."""
+    seed_from_url(key, lambda raw: raw if raw in EVIDENCE else None, "both", "expected both, statements or votes")
+    return st.radio("Evidence", list(EVIDENCE), format_func=EVIDENCE.get, key=key, horizontal=True,
+                    help="A UN vote counts as a stance: yes = support of the resolution's side, no = opposition, "
+                         "abstention = neutral.")
+
+
+def position_rule(kinds: str) -> str:
+    """How a position at a date is derived, in words, for the page to say."""
+    return f"An actor's position at a date is {EVIDENCE_RULE[kinds]}."

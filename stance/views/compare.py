@@ -4,7 +4,8 @@
 (b) actors x time on one issue: the mean stance per month or year.
 
 URL parameters: actors, from, to, mode (asof | mean), asof (YYYY-MM-DD), issues (comma-separated
-slugs; absent = all), issue, period (month | year).
+slugs; absent = all), issue, period (month | year), evidence (statements | votes). A parameter at its
+default is left out of the URL (see common.set_url).
 Session-state keys: the same names (years for from/to), with the defaults the pickers set.
 """
 
@@ -16,25 +17,31 @@ import pandas as pd
 import streamlit as st
 
 from stance.charts import heatmap
+from stance.model import format_date
 from stance.queries.compare import period_keys
 from stance.views.alignment import forget_years_outside
 from stance.views.common import (
     actor_picker,
+    default_actors,
+    evidence_picker,
     issue_picker,
     md_escape,
+    position_rule,
     read,
     require_data,
     seed_from_url,
     set_url,
+    unless,
     year_range_picker,
+    years_in_url,
 )
 
 MODES = {"asof": "Latest stance as of a date", "mean": "Mean stance over the years above"}
 PERIODS = {"year": "By year", "month": "By month"}
 MAX_DEFAULT_ISSUES = 30
 NO_DATA_CAPTION = ("Hatched grey cells have **no statement or vote**: that is not the same as neutral, which is "
-                   "white. Orange-brown = oppose, blue = support; hover a cell for the value and the number of "
-                   "points (statements + votes) it rests on.")
+                   "pale yellow. Red = oppose, blue = support, the same colours as the Map; hover a cell for the "
+                   "value and the number of points (statements + votes) it rests on.")
 
 
 def _parse_date(raw: str) -> dt.date | None:
@@ -76,7 +83,7 @@ def as_of_picker(first_day: str, last_day: str) -> dt.date:
 
 
 def across_issues(issues: pd.DataFrame, names: dict[str, str], chosen: list[str], years: tuple[int, int],
-                  span: tuple[str, str]) -> dict[str, object]:
+                  span: tuple[str, str], kinds: str) -> dict[str, object]:
     """Section (a): the actors x issues heat map. Returns its URL parameters."""
     st.subheader("Across issues")
     seed_as_of(span[1])  # checked even in mean mode, so a bad date in a link always gets its notice
@@ -86,17 +93,19 @@ def across_issues(issues: pd.DataFrame, names: dict[str, str], chosen: list[str]
     with right:
         as_of = as_of_picker(*span) if mode == "asof" else None
     columns = issues_picker(issues)
-    params: dict[str, object] = {"mode": mode, "asof": as_of.isoformat() if as_of else None,
+    params: dict[str, object] = {"mode": unless(mode, "asof"),
+                                 "asof": unless(as_of.isoformat(), span[1]) if as_of else None,
                                  "issues": None if columns == list(issues["slug"])[:MAX_DEFAULT_ISSUES] else columns}
     if not columns:
         st.info("Pick at least one issue.")
         return params
     if mode == "asof":
-        when = as_of.isoformat()
-        cells = read("compare.latest_as_of", tuple(chosen), when, tuple(columns))
+        cells = read("compare.latest_as_of", tuple(chosen), as_of.isoformat(), tuple(columns), kinds)
+        when = format_date(as_of.isoformat())
     else:
         when = f"{years[0]}–{years[1]}" if years[0] != years[1] else str(years[0])
-        cells = read("compare.mean_over", tuple(chosen), f"{years[0]}-01-01", f"{years[1]}-12-31", tuple(columns))
+        cells = read("compare.mean_over", tuple(chosen), f"{years[0]}-01-01", f"{years[1]}-12-31", tuple(columns),
+                     kinds)
     if cells.empty:
         st.info(f"None of the chosen actors has a statement or vote on these issues "
                 f"{'up to' if mode == 'asof' else 'in'} {when}.")
@@ -108,7 +117,7 @@ def across_issues(issues: pd.DataFrame, names: dict[str, str], chosen: list[str]
 
 
 def over_time(issues: pd.DataFrame, names: dict[str, str], chosen: list[str],
-              years: tuple[int, int]) -> dict[str, object]:
+              years: tuple[int, int], kinds: str) -> dict[str, object]:
     """Section (b): the actors x time heat map on one issue. Returns its URL parameters."""
     st.subheader("Over time, one issue")
     left, right = st.columns([2, 1])
@@ -116,8 +125,8 @@ def over_time(issues: pd.DataFrame, names: dict[str, str], chosen: list[str],
         issue = issue_picker(issues)
     with right:
         period = _choice("period", PERIODS, "year", "Periods")
-    params: dict[str, object] = {"issue": issue, "period": period}
-    cells = read("compare.by_period", issue, tuple(chosen), period, f"{years[0]}-01-01", f"{years[1]}-12-31")
+    params: dict[str, object] = {"issue": issue, "period": unless(period, "year")}
+    cells = read("compare.by_period", issue, tuple(chosen), period, f"{years[0]}-01-01", f"{years[1]}-12-31", kinds)
     title = issues.set_index("slug").loc[issue, "title"]
     if cells.empty:
         st.info(f"None of the chosen actors has a statement or vote on “{md_escape(title)}” in {years[0]}–{years[1]}.")
@@ -142,15 +151,18 @@ def render() -> None:
     chosen = actor_picker(everyone[["code", "name"]], years=range(first, last + 1))
     forget_years_outside((first, last))
     years = year_range_picker(first, last)
-    st.caption("Statements and UN votes both count as stance points (a yes vote counts as support of the "
+    kinds = evidence_picker()
+    st.caption(position_rule(kinds) + " A cell of the latest stance shows that; where an actor has several "
+               "points on its latest day, their mean. A UN vote counts as a stance (yes = support of the "
                "resolution's side). The years set the window of the mean and of the time view.")
     names = dict(zip(everyone["code"], everyone["name"], strict=True))
-    url: dict[str, object] = {"actors": chosen, "from": years[0], "to": years[1]}
+    url: dict[str, object] = {"actors": unless(chosen, default_actors(everyone["code"].tolist())),
+                              "evidence": unless(kinds, "both"), **years_in_url(years, (first, last))}
     if not chosen:
         set_url(**url)
         st.info("Pick at least one actor, or a group.")
         st.stop()
-    url |= across_issues(issues, names, chosen, years, span)
-    url |= over_time(issues, names, chosen, years)
+    url |= across_issues(issues, names, chosen, years, span, kinds)
+    url |= over_time(issues, names, chosen, years, kinds)
     set_url(**url)
     st.caption(NO_DATA_CAPTION)

@@ -1,8 +1,8 @@
 """Map: where every country stood on one issue at the end of a chosen year.
 
 URL parameters: issue, year (the map shows each country's latest statement or vote on or
-before 31 December of that year).
-Session-state keys: issue (shared with the other pages), year (int).
+before 31 December of that year; absent: the last year), evidence (statements | votes; absent: both).
+Session-state keys: issue, evidence (shared with the other pages), year (int).
 """
 
 from __future__ import annotations
@@ -15,7 +15,19 @@ import streamlit as st
 from stance.charts import KIND_LABELS
 from stance.charts import map as map_chart
 from stance.model import STANCE_LABELS, stance_text
-from stance.views.common import digits, issue_picker, md_escape, read, require_data, safe_link, seed_from_url, set_url
+from stance.views.common import (
+    digits,
+    evidence_picker,
+    issue_picker,
+    md_escape,
+    position_rule,
+    read,
+    require_data,
+    safe_link,
+    seed_from_url,
+    set_url,
+    unless,
+)
 
 
 def as_of_day(year: int, today: dt.date | None = None) -> str:
@@ -34,7 +46,7 @@ def year_picker(first: int, last: int, key: str = "year") -> int:
     if first == last:
         st.caption(f"All evidence on this issue is from {first}.")
         return first
-    return st.slider("As of the end of", first, last, key=key,
+    return st.slider(f"As of the end of the year ({first}–{last})", first, last, key=key,
                      help="Each country shows its latest statement or vote on or before 31 December of this year.")
 
 
@@ -68,17 +80,19 @@ def render() -> None:
     meta = issues.set_index("slug").loc[issue]
     first, last = read("issue_years", issue)
     year = year_picker(first, last)
-    set_url(issue=issue, year=year)
+    kinds = evidence_picker()
+    set_url(issue=issue, year=unless(year, last), evidence=unless(kinds, "both"))
     as_of = as_of_day(year)
-    df = read("geo.stance_as_of", issue, as_of)
+    df = read("geo.stance_as_of", issue, as_of, True, kinds)
     if df.empty:
-        st.info(f"No country had a statement or vote on this issue by {map_chart.format_date(as_of)}.")
+        what = {"both": "a statement or vote", "statements": "a statement", "votes": "a UN vote"}[kinds]
+        st.info(f"No country had {what} on this issue by {map_chart.format_date(as_of)}.")
         st.stop()
     fig = map_chart.stance_map(df, meta["title"], map_chart.format_date(as_of), meta["plus_2"], meta["minus_2"])
     st.plotly_chart(fig, width="stretch", key="stance_map", config={"topojsonURL": map_chart.TOPOJSON_URL})
-    st.caption(summary(df, as_of) + " Countries in grey had made no statement and cast no vote on this issue "
-               "by then: no data, which is not the same as neutral (pale yellow). A UN vote counts as a stance: "
-               "yes = support, no = oppose, abstention = neutral.")
+    st.caption(summary(df, as_of) + " " + position_rule(kinds).replace("An actor's", "A country's") +
+               " Countries in grey have no such evidence by then: no data, which is not the same as neutral (pale "
+               "yellow). A UN vote counts as a stance: yes = support, no = oppose, abstention = neutral.")
     hidden = sorted(set(df["actor"]) - map_chart.outline_codes())
     if hidden:
         names = ", ".join(df.set_index("actor").loc[hidden, "actor_name"])

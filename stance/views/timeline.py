@@ -1,6 +1,12 @@
 """Timeline: one issue, chosen actors, stance over time with every point's evidence a click away.
 
-URL parameters: issue, actors, from, to.
+URL parameters: issue, actors, from, to, evidence (statements | votes; absent: both).
+Session-state keys: issue, actors, years, evidence (shared with other pages), votes_as_many /
+votes_as_few, vote_year.
+
+Where votes are many (hundreds a year on a General Assembly issue) a marker per vote is a wall of
+diamonds: the chart then draws each actor's votes of a year as one square at their mean, and the
+votes of a year are listed under the chart.
 """
 
 from __future__ import annotations
@@ -9,23 +15,29 @@ import pandas as pd
 import streamlit as st
 
 from stance import charts
-from stance.model import stance_text
+from stance.model import format_date, stance_text
 from stance.views.common import (
     actor_picker,
+    default_actors,
     evidence_card,
+    evidence_picker,
     issue_picker,
     md_escape,
+    position_rule,
     read,
     require_data,
     safe_link,
     set_url,
+    unless,
     year_range_picker,
+    years_in_url,
 )
 
 
 def evidence_frame(points: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
-        "Date": points["date"], "Actor": points["actor_name"],
+        "Date": [format_date(d, p) for d, p in zip(points["date"], points["date_precision"], strict=True)],
+        "Actor": points["actor_name"],
         "Kind": points["kind"].map(charts.KIND_LABELS),
         "Stance": points["stance"].map(stance_text),
         "Speaker": points["speaker"], "Quote or vote": points["text"], "Notes": points["notes"],
@@ -57,6 +69,50 @@ def selected_point(event: object, points: pd.DataFrame, chosen: list[str]) -> pd
     return rows.iloc[index] if index < len(rows) else None
 
 
+MANY_VOTES = 150  # votes in view above which the Timeline sums them up per year
+VOTES_AS = {"year": "Per year (share of yes / abstain / no)", "each": "One marker per vote"}
+
+
+def votes_many(points: pd.DataFrame) -> bool:
+    """Enough votes that a marker each would hide the pattern: many in all, or several per actor a year."""
+    votes = points[points["kind"] == "vote"]
+    if votes.empty:
+        return False
+    per_year = votes.groupby([votes["actor"], votes["day"].dt.year]).size()
+    return len(votes) > MANY_VOTES or per_year.mean() >= 4
+
+
+def votes_as_picker(many: bool) -> str:
+    """How to draw votes; the default follows how many there are, the user may choose. One key
+    for views with many votes and one for few, so a choice made on a General Assembly issue does
+    not carry over to a Security Council one."""
+    key = "votes_as_many" if many else "votes_as_few"
+    if st.session_state.get(key) not in VOTES_AS:
+        st.session_state[key] = "year" if many else "each"
+    return st.radio("UN votes drawn", list(VOTES_AS), format_func=VOTES_AS.get, key=key, horizontal=True)
+
+
+def year_votes_frame(votes: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Date": votes["date"].map(format_date), "Actor": votes["actor_name"],
+        "Vote": votes["text"], "Stance": votes["stance"].map(stance_text),
+        "Source": votes["source_url"].map(safe_link),
+    }).fillna("")
+
+
+def show_year_votes(points: pd.DataFrame, yearly: pd.DataFrame) -> None:
+    """The single votes behind the per-year squares: pick a year, see each vote with its source."""
+    years = sorted(yearly["year"].unique().tolist(), reverse=True)
+    counts = yearly.groupby("year")["votes"].sum()
+    if st.session_state.get("vote_year") not in years:
+        st.session_state["vote_year"] = years[0]
+    year = st.selectbox("The votes of one year", years, key="vote_year",
+                        format_func=lambda y: f"{y} ({int(counts[y])} votes by the chosen actors)")
+    votes = points[(points["kind"] == "vote") & (points["day"].dt.year == year)]
+    st.dataframe(year_votes_frame(votes), hide_index=True, width="stretch", key="timeline_year_votes",
+                 column_config={"Source": st.column_config.LinkColumn("Source", display_text="open")})
+
+
 def render() -> None:
     st.title("Stance over time")
     issues = read("issues")
@@ -73,18 +129,34 @@ def render() -> None:
     span = read("issue_years", issue)
     chosen = actor_picker(actors, years=range(span[0], span[1] + 1))
     first, last = year_range_picker(*span)
-    set_url(issue=issue, actors=chosen, **{"from": first, "to": last})
+    kinds = evidence_picker()
+    set_url(issue=issue, actors=unless(chosen, default_actors(actors["code"].tolist())),
+            evidence=unless(kinds, "both"), **years_in_url((first, last), span))
     if not chosen:
         st.info("Pick at least one actor, or a group.")
         st.stop()
     points = read("stance_points", issue, tuple(chosen), f"{first}-01-01", f"{last}-12-31")
+    if kinds != "both":
+        points = points[points["kind"] == kinds[:-1]].reset_index(drop=True)
     if points.empty:
-        st.info("None of the chosen actors has a statement or vote on this issue in these years.")
+        st.info(f"None of the chosen actors has {'a statement or vote' if kinds == 'both' else kinds[:-1]} "
+                "on this issue in these years.")
         st.stop()
+    yearly = None
+    if (points["kind"] == "vote").any() and votes_as_picker(votes_many(points)) == "year":
+        yearly = read("vote_years", issue, tuple(chosen), f"{first}-01-01", f"{last}-12-31")
+        points = points[points["kind"] == "statement"].reset_index(drop=True)
+        all_points = read("stance_points", issue, tuple(chosen), f"{first}-01-01", f"{last}-12-31")
     events = read("resolutions", issue)
     events = events[(events["date"].dt.year >= first) & (events["date"].dt.year <= last)]
-    fig = charts.timeline(points, meta["title"], events, chosen)
+    fig = charts.timeline(points, meta["title"], events, chosen, (first, last), yearly)
+    st.caption(position_rule(kinds) + " Each marker is one piece of evidence; a dotted step joins points at "
+               "most a year apart and stops at longer gaps, where there is no evidence."
+               + (" Votes are summed up per year: pick a year under the chart to see each vote." if yearly is not None
+                  else ""))
     event = st.plotly_chart(fig, width="stretch", on_select="rerun", selection_mode="points", key="timeline_chart")
+    if yearly is not None:
+        show_year_votes(all_points, yearly)
     point = selected_point(event, points, chosen)
     if point is not None:
         show_evidence(point)
