@@ -56,12 +56,42 @@ def test_positions_latest_mean_and_range(small) -> None:
     assert pos.loc["double-freeze", "latest"] == 2
 
 
-def test_stance_changes_count_a_vote_and_its_explanation_once(small) -> None:
+def test_stance_changes_are_moves_between_years(small) -> None:
     changes = profile.stance_changes(small, "CHN")
-    got = list(zip(changes["date"], changes["from_stance"], changes["to_stance"], changes["kind"], strict=True))
-    assert got == [("2015-06-01", 1, -1, "vote"), ("2016", -1, 2, "statement")]
+    got = list(zip(changes["year"], changes["from_year"], changes["from_side"], changes["to_side"], changes["kind"],
+                   strict=True))
+    # 2012: the statement stands for the no vote of its day, so 2012 is still support
+    assert got == [(2015, 2012, 1, -1, "vote"), (2016, 2015, -1, 1, "statement")]
     assert changes["evidence"].iloc[1] == "a paraphrase"  # no quote: the coder's note is the evidence
-    assert changes["from_date"].tolist() == ["2012-01-01", "2015-06-01"]
+    assert changes["to_mean"].tolist() == [-1, 2]
+
+
+def test_a_vote_beside_a_statement_of_the_same_side_is_no_change(sample_db: Path) -> None:
+    """The sample's United States: +2 statements and +1 votes on the sanctions. Counting from one
+    point to the next reported 5 "stance changes"; it has held one side throughout."""
+    db = open_db(sample_db, read_only=True)
+    assert profile.stance_changes(db, "USA").empty
+    db.close()
+
+
+def test_many_votes_a_year_move_only_when_the_year_moves(fresh_db, tmp_path: Path) -> None:
+    """A General Assembly pattern: yes and no votes alternate within each year (a change at every
+    other vote when counted point to point); the yearly mean stays near -0.5, then turns to support."""
+    plan = {2001: "nnynnnnynn", 2002: "nynnynnynn", 2003: "nnynnnnynn", 2004: "yyyyyyyyyy"}  # -0.6 -0.4 -0.6 +1
+    votes = [vote(resolution=f"UNGA test {year}-{i}", body="UNGA", date=f"{year}-12-{10 + i}", actor="USA",
+                  vote={"y": "yes", "n": "no"}[v], polarity="+1")
+             for year, pattern in plan.items() for i, v in enumerate(pattern)]
+    db = load_rows(fresh_db, tmp_path, [statement(actor="CHN")], votes)
+    changes = profile.stance_changes(db, "USA")
+    assert list(zip(changes["year"], changes["from_side"], changes["to_side"], strict=True)) == [(2004, -1, 1)]
+    assert changes["points"].tolist() == [10]
+
+
+@pytest.mark.parametrize(("current", "mean", "expected"), [
+    (-1, -0.45, -1), (-1, -0.2, 0), (0, -0.6, 0), (0, -0.8, -1), (1, 0.3, 1), (1, 0.2, 0), (-1, 0.8, 1),
+    (0, 0.75, 1), (1, -0.8, -1)])
+def test_a_side_is_left_only_well_past_its_boundary(current: int, mean: float, expected: int) -> None:
+    assert profile.next_side(current, mean) == expected
 
 
 def test_votes_include_absences_and_outcomes(small) -> None:
@@ -82,19 +112,37 @@ def test_statements_and_actor_counts(small) -> None:
     assert profile.positions(small, "FJI").empty and profile.stance_changes(small, "FJI").empty
 
 
-def changes_by_hand(db_path: Path, actor: str) -> list[tuple[str, str, int, int]]:
-    """Stance changes restated as a plain loop over the raw view, for the sample."""
+def changes_by_hand(db_path: Path, actor: str) -> list[tuple[int, str, int, int]]:
+    """Stance changes restated as plain loops over the raw view, for the sample: per issue and year,
+    the mean of the points (a day with a statement: its last statement instead of that day's votes),
+    and a move when the mean passes a side's boundary (+-0.5) by 0.25."""
     with sqlite3.connect(db_path) as conn:
         rows = conn.execute("SELECT issue, day, kind, ref, stance FROM stance_points WHERE actor = ?",
                             [actor]).fetchall()
-    day_position: dict[tuple[str, str], int] = {}
-    for issue, day, _kind, _ref, stance in sorted(rows, key=lambda r: (r[0], r[1], r[2] == "statement", r[3])):
-        day_position[(issue, day)] = stance  # the day's last point holds the day
-    out, previous = [], {}
-    for (issue, day), stance in sorted(day_position.items()):
-        if issue in previous and previous[issue] != stance:
-            out.append((day, issue, previous[issue], stance))
-        previous[issue] = stance
+    said: dict[tuple[str, str], int] = {}
+    for issue, day, kind, _ref, stance in sorted(rows, key=lambda r: (r[0], r[1], r[3])):
+        if kind == "statement":
+            said[(issue, day)] = stance
+    per_year: dict[tuple[str, int], list[int]] = {}
+    for (issue, day), stance in said.items():
+        per_year.setdefault((issue, int(day[:4])), []).append(stance)
+    for issue, day, kind, _ref, stance in rows:
+        if kind == "vote" and (issue, day) not in said:
+            per_year.setdefault((issue, int(day[:4])), []).append(stance)
+
+    def side(m: float) -> int:
+        return 1 if m >= 0.5 else -1 if m <= -0.5 else 0
+
+    out, current = [], {}
+    for (issue, year), values in sorted(per_year.items()):
+        mean = sum(values) / len(values)
+        if issue not in current:
+            current[issue] = side(mean)
+            continue
+        new = side(mean - 0.25) if side(mean - 0.25) > current[issue] else side(mean + 0.25)
+        if new != current[issue] and (new > current[issue]) == (side(mean - 0.25) > current[issue]):
+            out.append((year, issue, current[issue], new))
+            current[issue] = new
     return sorted(out)
 
 
@@ -103,7 +151,7 @@ def test_sample_changes_match_a_plain_loop(sample_db: Path, actor: str) -> None:
     db = open_db(sample_db, read_only=True)
     changes = profile.stance_changes(db, actor)
     db.close()
-    got = sorted(zip(changes["day"], changes["issue"], changes["from_stance"], changes["to_stance"], strict=True))
+    got = sorted(zip(changes["year"], changes["issue"], changes["from_side"], changes["to_side"], strict=True))
     assert got == changes_by_hand(sample_db, actor)
 
 

@@ -82,19 +82,71 @@ def _points(db: sqlite_utils.Database, actor: str) -> pd.DataFrame:
         WHERE p.actor = ? ORDER BY p.issue, p.day, p.kind = 'statement', p.ref""", [actor])
 
 
-def stance_changes(db: sqlite_utils.Database, actor: str) -> pd.DataFrame:
-    """Each time the actor's position on an issue moved, with the point that shows the new position.
+def year_positions(points: pd.DataFrame) -> pd.DataFrame:
+    """Per issue and year: the actor's position, from its points of that year.
 
-    A day's position is its last point (a statement over a vote on the same day), so a vote and
-    the statement explaining it count as one move, not two.
-    """
+    The year's mean is the mean of its points, where on a day with a statement the day's last
+    statement stands for that day's votes (it usually explains them); its side is support (mean
+    +0.5 or more), oppose (-0.5 or less) or neutral. A +1 vote beside a +2 statement is one side."""
+    said = points[points["kind"] == "statement"].groupby(["issue", "day"], sort=False).tail(1)
+    spoken_days = set(zip(said["issue"], said["day"], strict=True))
+    unspoken = pd.Series([(i, d) not in spoken_days for i, d in zip(points["issue"], points["day"], strict=True)],
+                         index=points.index, dtype=bool)
+    voted = points[(points["kind"] == "vote") & unspoken]
+    counted = pd.concat([said, voted])
+    counted = counted.assign(year=counted["day"].str[:4].astype(int))
+    years = counted.groupby(["issue", "year"], sort=True).agg(
+        issue_title=("issue_title", "first"), mean=("stance", "mean"), points=("stance", "size")).reset_index()
+    sides: list[int] = []
+    previous = None
+    for issue, mean in zip(years["issue"], years["mean"], strict=True):
+        sides.append(next_side(sides[-1], mean) if issue == previous else side_of(mean))
+        previous = issue
+    years["side"] = sides
+    return years
+
+
+SIDE_MARGIN = 0.25  # how far past a boundary (+-0.5) a year's mean must go to count as a move
+
+
+def side_of(mean: float) -> int:
+    """+1 support, -1 oppose, 0 neutral: the side of the stance scale a mean lies on."""
+    return 1 if mean >= 0.5 else -1 if mean <= -0.5 else 0
+
+
+def next_side(current: int, mean: float) -> int:
+    """The side after a year with this mean: a move only when the mean lies SIDE_MARGIN past the
+    boundary, so that a mean going -0.55, -0.45, -0.52 from year to year (votes on a General Assembly
+    issue) is one position held, not three turns."""
+    up, down = side_of(mean - SIDE_MARGIN), side_of(mean + SIDE_MARGIN)
+    return up if up > current else down if down < current else current
+
+
+def stance_changes(db: sqlite_utils.Database, actor: str) -> pd.DataFrame:
+    """Each time the actor's position on an issue moved from one side to another (support, neutral,
+    oppose) between one year with evidence and the next (see year_positions and next_side), with a
+    point of the new year on the new side.
+
+    Periods, not points: a General Assembly issue has dozens of votes a year, and counting each
+    change from one vote to the next reported a "stance change" for every other resolution."""
     points = _points(db, actor)
-    days = points.groupby(["issue", "day"], sort=False).tail(1).copy()
-    days["from_stance"] = days.groupby("issue")["stance"].shift()
-    days["from_date"] = days.groupby("issue")["date"].shift()
-    moved = days[days["from_stance"].notna() & (days["stance"] != days["from_stance"])].copy()
-    moved["from_stance"] = moved["from_stance"].astype(int)
-    moved = moved.rename(columns={"stance": "to_stance"})
-    columns = ["day", "date", "date_precision", "issue", "issue_title", "from_stance", "to_stance", "from_date",
-               "kind", "ref", "evidence", "speaker", "source_url"]
-    return moved[columns].sort_values(["day", "issue"]).reset_index(drop=True)
+    years = year_positions(points)
+    years["from_year"] = years.groupby("issue")["year"].shift()
+    years["from_mean"] = years.groupby("issue")["mean"].shift()
+    years["from_side"] = years.groupby("issue")["side"].shift()
+    moved = years[years["from_side"].notna() & (years["side"] != years["from_side"])].copy()
+    moved["from_year"] = moved["from_year"].astype(int)
+    moved["from_side"] = moved["from_side"].astype(int)
+    points = points.assign(year=points["day"].str[:4].astype(int))
+    rows = []
+    for change in moved.itertuples(index=False):
+        same = points[(points["issue"] == change.issue) & (points["year"] == change.year)]
+        on_side = same[same["stance"].map(lambda v, side=change.side: side_of(v) == side)]
+        rows.append((on_side if not on_side.empty else same).iloc[-1])
+    shown = pd.DataFrame(rows, columns=points.columns).reset_index(drop=True)
+    moved = moved.reset_index(drop=True)
+    out = pd.concat([moved[["year", "from_year", "from_mean", "mean", "from_side", "side", "points"]],
+                     shown[["day", "date", "date_precision", "issue", "issue_title", "kind", "ref", "evidence",
+                            "speaker", "source_url"]]], axis=1)
+    out = out.rename(columns={"mean": "to_mean", "side": "to_side"})
+    return out.sort_values(["year", "issue"]).reset_index(drop=True)

@@ -29,6 +29,7 @@ from stance.queries import alignment as align
 from stance.queries import measures as mq
 from stance.queries import seats
 from stance.views.common import (
+    actor_label,
     actor_picker,
     digits,
     md_escape,
@@ -131,7 +132,7 @@ def country_select(label: str, key: str, everyone: pd.DataFrame, default: str) -
                   "no votes from that country in this view")
     if st.session_state[key] not in names:
         st.session_state[key] = default
-    return st.selectbox(label, list(names), format_func=names.get, key=key)
+    return st.selectbox(label, list(names), format_func=lambda c: actor_label(c, names[c]), key=key)
 
 
 def describe_votes(vm: align.VoteMatrix) -> str:
@@ -212,9 +213,18 @@ def pair_section(vm: align.VoteMatrix, everyone: pd.DataFrame, measure: str, min
     return {"pair_a": a, "pair_b": b}
 
 
+def scope_text(body: str, issue_title: str, vm: align.VoteMatrix) -> str:
+    """Which votes a figure rests on: body, issue, years and how many roll calls."""
+    where = {"both": "the Security Council and the General Assembly"}.get(body, f"the {BODIES[body]}")
+    n = vm.votes.shape[0]
+    years = f"{vm.years.min()}–{vm.years.max()}" if vm.years.min() != vm.years.max() else str(vm.years.min())
+    about = "all issues" if issue_title == "All issues" else f"“{issue_title}”"
+    return f"{n:,} roll call{'s' if n != 1 else ''} of {where}, {years}, {about}"
+
+
 def similar_section(vm: align.VoteMatrix, everyone: pd.DataFrame, chosen: list[str], measure: str,
-                    min_votes: int) -> str:
-    """`vm` has ordinal codes (stance.queries.measures.recode)."""
+                    min_votes: int, scope: str = "") -> str:
+    """`vm` has ordinal codes (stance.queries.measures.recode); `scope` says which votes (scope_text)."""
     st.subheader("Votes most like…")
     default = chosen[0] if chosen else everyone["code"].iloc[0]
     like = country_select("Country", "like", everyone, default)
@@ -224,13 +234,17 @@ def similar_section(vm: align.VoteMatrix, everyone: pd.DataFrame, chosen: list[s
         return like
     label = "Voted alike" if measure == "agreement" else measures.LABELS[measure]
     share = measure in charts.SHARES
+    name = everyone.set_index("code").loc[like, "name"]
+    st.caption(f"The {len(similar)} countries closest to {md_escape(name)} by {label.lower()} on "
+               f"{md_escape(scope)}; n = the resolutions both voted on (at least {min_votes}).")
     table = pd.DataFrame({"Country": similar["name"], label: similar["agree"] * (100 if share else 1),
                           "Common votes": similar["common"]})
     table.index = range(1, len(table) + 1)
-    bar = st.column_config.ProgressColumn(label, format="%.0f%%" if share else "%+.2f",
+    bar = st.column_config.ProgressColumn(label, format="%.1f%%" if share else "%+.2f",
                                           min_value=0 if share else -1, max_value=100 if share else 1)
     st.dataframe(table, width="stretch", column_config={
-        label: bar, "Common votes": st.column_config.NumberColumn("Common votes", help="Resolutions both voted on")})
+        label: bar, "Common votes": st.column_config.NumberColumn("Common votes (n)",
+                                                                  help="Resolutions both voted on")})
     st.caption(mq.rule(measure, min_votes))
     few_votes_note(similar["common"].to_numpy(), "These shares")
     return like
@@ -303,7 +317,8 @@ def render() -> None:
         st.stop()
     st.caption("How often two countries voted the same way (yes, no or abstain) on the resolutions both voted "
                "on. Absent and non-voting are left out. From roll-call votes only; statements do not count.")
-    body, issue, years, min_votes = filters_ui(read("alignment.vote_issues"), span)
+    issues = read("alignment.vote_issues")
+    body, issue, years, min_votes = filters_ui(issues, span)
     measure, important, drop_unanimous = measure_ui()
     url: dict[str, object] = {"body": body, "issue": issue, "from": years[0], "to": years[1], "half": None,
                               "measure": None if measure == "agreement" else measure,
@@ -327,6 +342,7 @@ def render() -> None:
     ordinal = mq.recode(vm)
     matrix_section(ordinal, chosen, measure, min_votes)
     url |= pair_section(vm, everyone, measure, min_votes)
-    url["like"] = similar_section(ordinal, everyone, chosen, measure, min_votes)
+    titles = {"": "All issues", **dict(zip(issues["slug"], issues["title"], strict=True))}
+    url["like"] = similar_section(ordinal, everyone, chosen, measure, min_votes, scope_text(body, titles[issue], vm))
     url |= moved_section(ordinal, everyone, chosen, measure, min_votes)
     set_url(**url)

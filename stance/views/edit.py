@@ -24,7 +24,7 @@ from stance.actors import registry
 from stance.db import read_only_mode
 from stance.errors import StanceError, ValidationError
 from stance.model import stance_text
-from stance.views.common import database, md_escape, read, require_data
+from stance.views.common import actor_label, database, md_escape, read, require_data
 
 STANCES = (2, 1, 0, -1, -2)
 TEXT_FIELDS = ("date", "quote", "speaker", "source_url", "source_title", "outlet", "confidence", "notes")
@@ -34,7 +34,7 @@ def actor_options() -> tuple[list[str], dict[str, str]]:
     """Every known actor, by name: the same registry the loader resolves names with."""
     actors = registry().actors
     codes = sorted(actors, key=lambda c: actors[c].name)
-    return codes, {c: f"{actors[c].name} ({c})" for c in codes}
+    return codes, {c: actor_label(c, actors[c].name) for c in codes}  # searchable by code and alias
 
 
 def statement_fields(prefix: str, issues: pd.DataFrame, current: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -150,7 +150,8 @@ def pick_statement(issues: pd.DataFrame) -> str | None:
         issue = st.selectbox("Issue", [""] + list(titles), format_func=lambda s: titles.get(s, "All issues"),
                              key="ed_issue")
     with right:
-        actor = st.selectbox("Actor", [""] + list(names), format_func=lambda c: names.get(c, "All actors"),
+        actor = st.selectbox("Actor", [""] + list(names),
+                             format_func=lambda c: actor_label(c, names[c]) if c in names else "All actors",
                              key="ed_actor")
     choices = read("explore.statement_choices", issue or None, actor or None)
     if choices.empty:

@@ -32,7 +32,16 @@ from stance.queries.explore import (
     table,
     to_csv,
 )
-from stance.views.common import evidence_card, read, require_data, seed_from_url, set_url, shown, year_range_picker
+from stance.views.common import (
+    actor_label,
+    evidence_card,
+    read,
+    require_data,
+    seed_from_url,
+    set_url,
+    shown,
+    year_range_picker,
+)
 
 T = TypeVar("T")
 STANCES = tuple(sorted(STANCE_LABELS))
@@ -92,7 +101,7 @@ def filters_ui(issues: pd.DataFrame) -> Filters:
         issue = st.selectbox("Issue", [""] + list(titles), key="ex_issue",
                              format_func=lambda s: titles.get(s, "All issues"))
     with actors_col:
-        chosen = st.multiselect("Actors", list(names), key="ex_actors", format_func=names.get,
+        chosen = st.multiselect("Actors", list(names), key="ex_actors", format_func=lambda c: actor_label(c, names[c]),
                                 placeholder="All actors")
     first, last = read("explore.years")
     with years_col:

@@ -15,7 +15,7 @@ from stance.charts import profile as profile_chart
 from stance.charts.map import format_date
 from stance.errors import StanceError
 from stance.model import stance_text
-from stance.views.common import md_escape, read, require_data, safe_link, seed_from_url, set_url
+from stance.views.common import actor_label, md_escape, read, require_data, safe_link, seed_from_url, set_url
 
 LINK = st.column_config.LinkColumn("Source", display_text="open")
 
@@ -39,24 +39,34 @@ def actor_select(actors: pd.DataFrame, key: str = "actor") -> str:
     """One actor by name; those without data are listed last and marked."""
     codes = actors["code"].tolist()
     has_data = actors["statements"] + actors["votes"] > 0
-    labels = dict(zip(codes, [n if d else f"{n} (no data)" for n, d in zip(actors["name"], has_data, strict=True)],
-                      strict=True))
+    labels = dict(zip(codes, [actor_label(c, n) + ("" if d else " (no data)")
+                              for c, n, d in zip(codes, actors["name"], has_data, strict=True)], strict=True))
     default = actors.loc[(actors["statements"] * 1000 + actors["votes"]).idxmax(), "code"]
     seed_from_url(key, lambda raw: parse_actor(raw, set(codes)), default, "no such actor (use a code, e.g. CHN)")
     if not isinstance(st.session_state[key], str) or st.session_state[key] not in labels:
         st.session_state[key] = default
     return st.selectbox("Actor", codes, format_func=labels.get, key=key,
-                        help="Type to search by name. Actors with statements or votes come first.")
+                        help="Type a name, a code (DEU) or another name (DPRK, Deutschland). Actors with "
+                             "statements or votes come first.")
+
+
+SIDES = {1: "support", 0: "neutral", -1: "oppose"}
+
+
+def side_cell(side: object, mean: object, year: object) -> str:
+    """'oppose (mean -0.6, 2008)': the side, the mean it rests on, and its year."""
+    return f"{SIDES[int(side)]} (mean {float(mean):+.1f}, {int(year)})"
 
 
 def changes_frame(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
-        "Date": [format_date(d, p) for d, p in zip(df["date"], df["date_precision"], strict=True)],
+        "Year": df["year"].astype(str),
         "Issue": df["issue_title"],
-        "From": df["from_stance"].map(stance_cell),
-        "To": df["to_stance"].map(stance_cell),
-        "Previous position dated": df["from_date"].map(format_date),
-        "Evidence": df["kind"].map({"statement": "statement", "vote": "UN vote"}),
+        "From": [side_cell(s, m, y) for s, m, y in zip(df["from_side"], df["from_mean"], df["from_year"], strict=True)],
+        "To": [side_cell(s, m, y) for s, m, y in zip(df["to_side"], df["to_mean"], df["year"], strict=True)],
+        "Points that year": df["points"],
+        "For example": [f"{'UN vote' if k == 'vote' else 'statement'} of {format_date(d, p)}"
+                        for k, d, p in zip(df["kind"], df["date"], df["date_precision"], strict=True)],
         "Source": df["source_url"].map(safe_link),
         "Speaker": df["speaker"].fillna(""),
         "Quote, vote or note": df["evidence"].fillna(""),
@@ -108,6 +118,11 @@ def render() -> None:
                "diamond is the mean of all points; the grey bar spans every position taken. A UN vote counts "
                "as a stance: yes = support, no = oppose, abstention = neutral.")
     st.subheader(f"When its stance changed ({len(changes)})")
+    st.caption("A change is counted between years, not between single points: a year's position is the mean "
+               "of its statements and votes (a statement stands for the votes of its day), on the side of "
+               "support (+0.5 or more), neutral, or oppose (-0.5 or less); a move counts when the mean goes "
+               "0.25 past the boundary, so a +1 vote beside a +2 statement, or a mean hovering at a boundary, "
+               "is no change.")
     if changes.empty:
         st.info(f"{md_escape(row['name'])} has held one position on each issue in this database.")
     else:

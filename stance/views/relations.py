@@ -15,7 +15,7 @@ import streamlit as st
 
 from stance.charts import relations as relations_chart
 from stance.queries.relations import CAMEO_ROOTS, QUAD_CLASSES
-from stance.views.common import md_escape, read, safe_link, seed_from_url, set_url, year_range_picker
+from stance.views.common import actor_label, md_escape, read, safe_link, seed_from_url, set_url, year_range_picker
 
 BANNER = ("GDELT events are machine-coded from news reports, not verified facts. A program read the "
           "news and coded who did what to whom; it misreads stories, counts one incident several times "
@@ -54,8 +54,8 @@ def partners(pairs: pd.DataFrame, actor: str) -> pd.DataFrame:
 
 def _choose(label: str, options: pd.DataFrame, key: str, param: str, help_text: str) -> str:
     codes = options["code"].tolist()
-    labels = {c: f"{n} ({e:,} events)" for c, n, e in zip(options["code"], options["name"], options["events"],
-                                                           strict=True)}
+    labels = {c: f"{actor_label(c, n)} · {e:,} events" for c, n, e in zip(options["code"], options["name"],
+                                                                          options["events"], strict=True)}
     seed_from_url(key, lambda raw: raw.strip().upper() if raw.strip().upper() in labels else None, codes[0],
                   "no GDELT events for that actor code here", param=param)
     if st.session_state[key] not in labels:

@@ -30,7 +30,7 @@ from stance.db import read_only_mode
 from stance.errors import StanceError
 from stance.extract import store
 from stance.model import stance_text
-from stance.views.common import database, digits, md_escape, safe_link, seed_from_url, set_url
+from stance.views.common import actor_label, database, digits, md_escape, safe_link, seed_from_url, set_url
 from stance.views.edit import actor_options, show_problems
 
 PAGE_SIZE = 20
@@ -92,7 +92,8 @@ def filters(issues: list[str], actors: list[str], titles: dict[str, str], names:
         issue = st.selectbox("Issue", [""] + issues, format_func=lambda s: titles.get(s, s) if s else "All issues",
                              key="rv_issue", on_change=_first_page)
     with c:
-        actor = st.selectbox("Actor", [""] + actors, format_func=lambda x: names.get(x, x) if x else "All actors",
+        actor = st.selectbox("Actor", [""] + actors,
+                             format_func=lambda x: actor_label(x, names.get(x, x)) if x else "All actors",
                              key="rv_actor", on_change=_first_page)
     return status, issue, actor
 
