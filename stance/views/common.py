@@ -248,18 +248,24 @@ def seed_from_url(key: str, parse: Callable[[str], T | None], default: T, what: 
 
 def set_url(**values: object) -> None:
     """Write the current filters into the URL, so a copied link reopens this view. None (or "")
-    removes a parameter: pages pass None for a value at its default, so that arriving on a page
-    does not add a history entry the Back button would then have to step through."""
+    removes a parameter: pages pass None for a value at its default.
+
+    All in one assignment: Streamlit adds a browser-history entry for every change of the URL, so
+    setting parameters one by one left an entry per parameter for the Back button to step through."""
     written = _written()
+    params = {key: st.query_params.get_all(key) if len(st.query_params.get_all(key)) > 1 else st.query_params[key]
+              for key in st.query_params}
     for key, value in values.items():
         if isinstance(value, (list, tuple)):
             value = ",".join(str(v) for v in value)
         if value in (None, ""):
-            st.query_params.pop(key, None)
+            params.pop(key, None)
             written[key] = None
         else:
-            st.query_params[key] = str(value)
+            params[key] = str(value)
             written[key] = str(value)
+    if params != {key: st.query_params[key] for key in st.query_params}:
+        st.query_params.from_dict(params)
 
 
 def unless(value: T, default: T) -> T | None:
@@ -267,11 +273,33 @@ def unless(value: T, default: T) -> T | None:
     return None if value == default else value
 
 
-# --- Shared pickers --------------------------------------------------------------------------
+# --- The shared selection ----------------------------------------------------------------------
 #
-# The issue, the actors and the years are one selection shared by every page (as in Our World in
-# Data's grapher): the same session-state keys and URL parameters everywhere, and Streamlit keeps
-# the URL's parameters when the page changes, so the next page opens on the same selection.
+# The issue, the actors, the years and the kind of evidence are one selection shared by every page
+# (as in Our World in Data's grapher): the same session-state keys and URL parameters everywhere.
+# Streamlit's own page menu clears the URL on a page change, and the next page writing its
+# parameters back added a history entry that the Back button then stepped through without any
+# visible change. So the menu is ours: each link carries the selection, the next page opens on it
+# and writes nothing new, and Back returns to the previous page as it was.
+
+SHARED = ("issue", "actors", "from", "to", "evidence", "actor")  # the URL parameters the menu carries
+
+
+@contextlib.contextmanager
+def shared_menu(pages: list) -> Iterator[None]:
+    """The sidebar menu, one link per page, each carrying the shared selection as the page left it
+    in the URL. Drawn after the page (into a place kept before it), even when the page stops early."""
+    box = st.sidebar.container()
+    try:
+        yield
+    finally:
+        params = {key: st.query_params[key] for key in SHARED if key in st.query_params}
+        with box:
+            for page in pages:
+                st.page_link(page, label=page.title, icon=page.icon, query_params=params, width="stretch")
+
+
+# --- Shared pickers --------------------------------------------------------------------------
 
 def issue_picker(issues: pd.DataFrame, key: str = "issue") -> str:
     slugs = issues["slug"].tolist()
@@ -403,12 +431,6 @@ def year_range_picker(first: int, last: int, key: str = "years") -> tuple[int, i
     if first == last:
         return (first, last)
     return st.slider("Years", first, last, key=key)
-
-
-def years_in_url(years: tuple[int, int], span: tuple[int, int]) -> dict[str, int | None]:
-    """The `from` and `to` parameters of a year range; none for the whole span."""
-    whole = tuple(years) == tuple(span)
-    return {"from": None if whole else years[0], "to": None if whole else years[1]}
 
 
 EVIDENCE = {"both": "Statements and votes", "statements": "Statements only", "votes": "UN votes only"}

@@ -22,7 +22,6 @@ from stance.queries.compare import period_keys
 from stance.views.alignment import forget_years_outside
 from stance.views.common import (
     actor_picker,
-    default_actors,
     evidence_picker,
     issue_picker,
     md_escape,
@@ -33,7 +32,6 @@ from stance.views.common import (
     set_url,
     unless,
     year_range_picker,
-    years_in_url,
 )
 
 MODES = {"asof": "Latest stance as of a date", "mean": "Mean stance over the years above"}
@@ -156,8 +154,7 @@ def render() -> None:
                "points on its latest day, their mean. A UN vote counts as a stance (yes = support of the "
                "resolution's side). The years set the window of the mean and of the time view.")
     names = dict(zip(everyone["code"], everyone["name"], strict=True))
-    url: dict[str, object] = {"actors": unless(chosen, default_actors(everyone["code"].tolist())),
-                              "evidence": unless(kinds, "both"), **years_in_url(years, (first, last))}
+    url: dict[str, object] = {"actors": chosen, "evidence": unless(kinds, "both"), "from": years[0], "to": years[1]}
     if not chosen:
         set_url(**url)
         st.info("Pick at least one actor, or a group.")

@@ -18,7 +18,6 @@ from stance import charts
 from stance.model import format_date, stance_text
 from stance.views.common import (
     actor_picker,
-    default_actors,
     evidence_card,
     evidence_picker,
     issue_picker,
@@ -30,7 +29,6 @@ from stance.views.common import (
     set_url,
     unless,
     year_range_picker,
-    years_in_url,
 )
 
 
@@ -130,8 +128,7 @@ def render() -> None:
     chosen = actor_picker(actors, years=range(span[0], span[1] + 1))
     first, last = year_range_picker(*span)
     kinds = evidence_picker()
-    set_url(issue=issue, actors=unless(chosen, default_actors(actors["code"].tolist())),
-            evidence=unless(kinds, "both"), **years_in_url((first, last), span))
+    set_url(issue=issue, actors=chosen, evidence=unless(kinds, "both"), **{"from": first, "to": last})
     if not chosen:
         st.info("Pick at least one actor, or a group.")
         st.stop()
