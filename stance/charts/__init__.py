@@ -32,9 +32,10 @@ def _wrap(text: object, width: int = 70, max_lines: int = 6) -> str:
 
 def _hover_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The columns the hover box shows, in the order customdata indexes them."""
+    precision = df["date_precision"] if "date_precision" in df else pd.Series("day", index=df.index)
     return pd.DataFrame({
         "actor": df["actor_name"].map(html.escape),
-        "date": [format_date(d, p) for d, p in zip(df["date"], df["date_precision"], strict=True)],
+        "date": [format_date(d, p) for d, p in zip(df["date"], precision, strict=True)],
         "kind": df["kind"].map(KIND_LABELS),
         "stance": df["stance"].map(stance_text),
         "speaker": df["speaker"].fillna("").map(lambda s: f"<br><i>{html.escape(s)}</i>" if s else ""),
@@ -84,12 +85,12 @@ def timeline(points: pd.DataFrame, title: str, events: pd.DataFrame | None = Non
     if yearly is not None and not yearly.empty:
         _add_vote_years(fig, yearly, order, colours, offsets, shown=set(points["actor"]))
     many_events = events is not None and len(events) > MAX_EVENT_LINES
-    if events is not None and not events.empty and not many_events:
+    if events is not None and not events.empty:
         _mark_events(fig, events, years)
     subtitle = ("● statement   ◆ UN vote (a yes counts as support)" if yearly is None or yearly.empty else
                 "● statement   ■ a year's UN votes: their mean (yes +1, abstain 0, no −1), sized by their number")
     if many_events:
-        subtitle += f"   · {len(events):,} roll calls, not marked one by one"
+        subtitle += f"   · {len(events):,} roll calls: only failed drafts marked"
     fig.update_layout(
         title={"text": f"{html.escape(title)}<br><sup>{subtitle}   · actors' points spread slightly apart</sup>"},
         yaxis={"title": "Stance", "tickvals": list(STANCE_LABELS),
@@ -144,7 +145,7 @@ def _broken_steps(days: pd.Series, values: pd.Series) -> tuple[list[object], lis
 VOTE_YEAR_HOVER = ("<b>%{customdata[0]}</b> · %{customdata[1]} · UN votes<br>"
                    "%{customdata[2]} vote(s): %{customdata[3]} yes, %{customdata[4]} abstain, %{customdata[5]} no<br>"
                    "mean position <b>%{customdata[6]}</b><br>"
-                   "<span style='color:#666'>Pick the year under the chart for each vote</span><extra></extra>")
+                   "<span style='color:#666'>Click for each vote of the year</span><extra></extra>")
 
 
 def _add_vote_years(fig: go.Figure, yearly: pd.DataFrame, order: list[str], colours: dict[str, str],
@@ -179,9 +180,11 @@ def _mark_events(fig: go.Figure, events: pd.DataFrame, years: tuple[int, int] | 
     is taken too it is left out (its line stays; the table and hover tell the rest). Labels once
     stepped down the chart by a fixed 200 days and overprinted each other on a long axis. With more
     than MAX_EVENT_LABELS events only failed drafts are labelled. Shapes are set in one layout
-    update: add_vline per event copies every earlier shape, which took minutes for 336.
+    update: add_vline per event copies every earlier shape, which took minutes for 336. With more
+    than MAX_EVENT_LINES events (a General Assembly issue) only failed drafts get a line at all.
     """
     label_all = len(events) <= MAX_EVENT_LABELS
+    line_all = len(events) <= MAX_EVENT_LINES
     first, last = years or (int(events["date"].dt.year.min()), int(events["date"].dt.year.max()))
     room = pd.Timedelta(days=(last - first + 1) * 365.25 * LABEL_ROOM)
     shapes, notes = [], []
@@ -189,6 +192,8 @@ def _mark_events(fig: go.Figure, events: pd.DataFrame, years: tuple[int, int] | 
     for ev in events.sort_values("date").itertuples(index=False):
         failed = ev.adopted == 0  # NULL: the dataset does not say
         colour = "#c0392b" if failed else "#999"
+        if not (line_all or failed):
+            continue
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": ev.date, "x1": ev.date, "y0": 0,
                        "y1": 1, "line": {"width": 1, "dash": "dash" if failed else "dot", "color": colour}})
         if not (label_all or failed):

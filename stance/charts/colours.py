@@ -24,10 +24,10 @@ PALETTE = [
     "#7F3C8D", "#3969AC", "#11A579", "#E73F74", "#80BA5A", "#A5AA99", "#F2B701", "#008695",
     "#CF1C90", "#4B4B8F", "#F97B72", "#17BECF", "#BCBD22", "#9467BD", "#E15759", "#59A14F",
 ]
-FIXED = {
+FIXED = {  # the actors most often drawn together, told apart at a glance
     "USA": "#0072B2", "CHN": "#D55E00", "RUS": "#CC79A7", "GBR": "#009E73", "FRA": "#56B4E9",
-    "PRK": "#000000", "KOR": "#E69F00", "JPN": "#7F3C8D", "DEU": "#8C564B", "IND": "#11A579",
-    "EU": "#3969AC", "UN": "#008695", "SUN": "#E73F74", "ISR": "#4B4B8F", "IRN": "#80BA5A",
+    "PRK": "#000000", "KOR": "#E69F00", "JPN": "#7F3C8D", "DEU": "#8C564B", "IND": "#E73F74",
+    "EU": "#3969AC", "UN": "#008695", "SUN": "#4B4B8F", "ISR": "#A5AA99", "IRN": "#80BA5A",
     "BRA": "#F2B701", "ZAF": "#CF1C90", "UKR": "#17BECF",
 }
 

@@ -143,7 +143,8 @@ def period_keys(first_year: int, last_year: int, period: str) -> list[str]:
 # together; SQLite would otherwise start from votes (actor) and jump about the table (~1.5x slower).
 _BRANCHES = (
     ("statements s", "s.actor, s.issue, s.day, s.stance", "s.actor", "s.issue", "s.day", ""),
-    ("resolutions r CROSS JOIN votes v ON v.resolution = r.id", f"v.actor, r.issue, r.date AS day, {VOTE_STANCE} AS stance",
+    ("resolutions r CROSS JOIN votes v ON v.resolution = r.id",
+     f"v.actor, r.issue, r.date AS day, {VOTE_STANCE} AS stance",  # named: it may be the only branch
      "v.actor", "r.issue", "r.date", f" AND v.vote IN {COUNTED_VOTES}"),
 )
 

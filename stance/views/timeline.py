@@ -98,9 +98,25 @@ def year_votes_frame(votes: pd.DataFrame) -> pd.DataFrame:
     }).fillna("")
 
 
-def show_year_votes(points: pd.DataFrame, yearly: pd.DataFrame) -> None:
-    """The single votes behind the per-year squares: pick a year, see each vote with its source."""
+def clicked_year(event: object, fig: object) -> int | None:
+    """The year of a per-year square just clicked (once per click: the selection outlives reruns)."""
+    selection = getattr(event, "selection", None) or {}
+    for point in selection.get("points", []) if isinstance(selection, dict) else []:
+        curve, index = point.get("curve_number"), point.get("point_index")
+        if curve is None or index is None or curve >= len(fig.data):
+            continue
+        trace = fig.data[curve]
+        if str(trace.meta or "").startswith("year:") and st.session_state.get("_year_click") != (curve, index):
+            st.session_state["_year_click"] = (curve, index)
+            return int(trace.customdata[index][1])
+    return None
+
+
+def show_year_votes(points: pd.DataFrame, yearly: pd.DataFrame, clicked: int | None = None) -> None:
+    """The single votes behind the per-year squares: click a square or pick a year, see each vote."""
     years = sorted(yearly["year"].unique().tolist(), reverse=True)
+    if clicked in years:
+        st.session_state["vote_year"] = clicked
     counts = yearly.groupby("year")["votes"].sum()
     if st.session_state.get("vote_year") not in years:
         st.session_state["vote_year"] = years[0]
@@ -149,11 +165,11 @@ def render() -> None:
     fig = charts.timeline(points, meta["title"], events, chosen, (first, last), yearly)
     st.caption(position_rule(kinds) + " Each marker is one piece of evidence; a dotted step joins points at "
                "most a year apart and stops at longer gaps, where there is no evidence."
-               + (" Votes are summed up per year: pick a year under the chart to see each vote." if yearly is not None
-                  else ""))
+               + (" Votes are summed up per year: click a square, or pick a year under the chart, to see each vote."
+                  if yearly is not None else ""))
     event = st.plotly_chart(fig, width="stretch", on_select="rerun", selection_mode="points", key="timeline_chart")
     if yearly is not None:
-        show_year_votes(all_points, yearly)
+        show_year_votes(all_points, yearly, clicked_year(event, fig))
     point = selected_point(event, points, chosen)
     if point is not None:
         show_evidence(point)
