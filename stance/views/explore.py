@@ -20,7 +20,7 @@ from typing import NamedTuple, TypeVar
 import pandas as pd
 import streamlit as st
 
-from stance.model import STANCE_LABELS, stance_text
+from stance.model import STANCE_LABELS, format_date, stance_text
 from stance.queries.explore import (
     KIND_NAMES,
     KINDS,
@@ -150,7 +150,8 @@ def search_notices(f: Filters) -> None:
 
 def show_record(row: pd.Series) -> None:
     """One row in full. Everything a coder typed is shown with st.text: never markdown or HTML."""
-    heading = f"{KIND_NAMES.get(row['kind'], row['kind'])} · {row['date']} · stance {stance_text(row['stance'])}"
+    when = format_date(row["date"], row.get("date_precision", "day"))
+    heading = f"{KIND_NAMES.get(row['kind'], row['kind'])} · {when} · stance {stance_text(row['stance'])}"
     evidence_card(row, heading, f"{row['actor_name']} on {row['issue_title']}",
                   (("Quote or vote", "text"), ("Speaker", "speaker"), ("Notes", "notes"), ("Source", "source_title")))
 

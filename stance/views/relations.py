@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from stance.charts import relations as relations_chart
+from stance.model import format_date
 from stance.queries.relations import CAMEO_ROOTS, QUAD_CLASSES
 from stance.views.common import actor_label, md_escape, read, safe_link, seed_from_url, set_url, year_range_picker
 
@@ -66,7 +67,7 @@ def _choose(label: str, options: pd.DataFrame, key: str, param: str, help_text: 
 def events_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The evidence table: one row per coded event, its report a click away."""
     return pd.DataFrame({
-        "Date": df["day"],
+        "Date": df["day"].map(format_date),
         "From": df["source_name"],
         "To": df["target_name"],
         "Event code": df["event_code"],
