@@ -56,7 +56,7 @@ INJECTIONS = (
     f"{MARKER}\x00after-nul",
     MARKER,
 )
-ENUMERATED = {"body", "period"}  # a ValueError naming the allowed values is the right answer
+ENUMERATED = {"body", "period", "kinds"}  # a ValueError naming the allowed values is the right answer
 EXACT = {"issue", "issues", "actor", "actors", "a", "b", "code", "codes", "statement_id", "resolution"}
 LITERAL = re.compile(r"'(?:[^']|'')*'")
 
@@ -138,7 +138,7 @@ def test_injection_strings_through_every_filter(db_path: Path, name: str, func) 
             for enum in ENUMERATED & set(filled):  # first the junk, then a valid value to reach the rest
                 with pytest.raises(ValueError, match="must be one of"):
                     func(**kwargs)
-                kwargs[enum] = {"body": "both", "period": "year"}[enum]
+                kwargs[enum] = {"body": "both", "period": "year", "kinds": "both"}[enum]
                 filled.remove(enum)
             result = func(**kwargs)
             if isinstance(result, pd.DataFrame) and EXACT & set(filled) and len(result):

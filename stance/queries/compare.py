@@ -157,7 +157,7 @@ def _points(actors: Sequence[str], issues: Sequence[str], first: str | None = No
     text the view builds for every vote. `kinds` "statements" or "votes" keeps that branch only.
     Only `?` marks and fixed column names are built here."""
     if kinds not in ("both", "statements", "votes"):
-        raise ValueError(f"kinds must be both, statements or votes, not {kinds!r}")
+        raise ValueError(f"kinds must be one of both, statements, votes, not {kinds!r}")
     branches = []
     params: list[object] = []
     for kind, (table, select, actor_col, issue_col, day_col, extra) in zip(("statements", "votes"), _BRANCHES,

@@ -38,6 +38,8 @@ def stance_as_of(db: sqlite_utils.Database, issue: str, as_of: str, follow_seat:
     looked up for the one winning point per state. 0.47 s -> about 0.05 s on the largest issue.
     With `follow_seat`, a state's line runs back through the states whose UN seat it continued.
     """
+    if kinds not in ("both", "statements", "votes"):
+        raise ValueError(f"kinds must be one of both, statements, votes, not {kinds!r}")
     df = frame(db, f"""
         WITH statement_last AS (
             SELECT s.actor, max(s.day) AS day, count(*) AS n FROM statements s
