@@ -45,7 +45,8 @@ def test_hover_shows_quote_and_source(server: str, chromium) -> None:
     hover = page.locator(".hoverlayer .hovertext")
     hover.wait_for(timeout=10_000)
     text = hover.text_content() or ""
-    assert "China" in text and "Wang Yi" in text and "Source:" in text
+    # Wang Yi (8 March 2017) and Hua Chunying (13 March) nearly coincide at this scale: either may answer
+    assert "China" in text and ("Wang Yi" in text or "Hua Chunying" in text) and "Source:" in text
     page.close()
 
 

@@ -20,6 +20,7 @@ import pytest
 from stance.db import open_db
 from stance.devserver import dashboard_server, wait_for_chart
 from stance.ingest.load import load_paths
+from stance.model import format_date
 from tests.browser import require_browser
 from tests.helpers import statement, write_rows
 
@@ -84,8 +85,9 @@ def open_page(chromium, url: str):  # noqa: ANN001, ANN201
 
 
 def card_heading(page, day: str):  # noqa: ANN001, ANN201
-    """The heading of the evidence card of the statement made on `day` (text we compose)."""
-    return page.get_by_text(re.compile(rf"^statement · {day} · stance ", re.IGNORECASE)).first
+    """The heading of the evidence card of the statement made on `day` (text we compose, with the
+    pages' one date format: '3 Jun 2024')."""
+    return page.get_by_text(re.compile(rf"^statement · {format_date(day)} · stance ", re.IGNORECASE)).first
 
 
 def shown_as_text(page, text: str):  # noqa: ANN001, ANN201

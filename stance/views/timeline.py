@@ -45,7 +45,7 @@ def evidence_frame(points: pd.DataFrame) -> pd.DataFrame:
 
 def show_evidence(point: pd.Series) -> None:
     """The full record behind one point: what was said, by whom, where to check it."""
-    heading = (f"{charts.KIND_LABELS[point['kind']]} · {point['date']} · "
+    heading = (f"{charts.KIND_LABELS[point['kind']]} · {format_date(point['date'], point['date_precision'])} · "
                f"stance {stance_text(point['stance'])}")
     evidence_card(point, heading, point["actor_name"], (("Quote or vote", "text"), ("Speaker", "speaker"),
                                                         ("Notes", "notes"), ("Coded by", "coder"),
