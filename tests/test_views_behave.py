@@ -195,5 +195,5 @@ def test_map_slider_names_its_ends_and_the_map_is_not_cut(sample_db: Path, monke
 
 def test_votes_most_like_states_its_scope(sample_db: Path, monkeypatch) -> None:
     at = page_app("alignment", sample_db, monkeypatch)
-    note = next(c.value for c in at.caption if "voted most like" in c.value)
-    assert "roll calls of the Security Council" in note and "2006–2024" in note and "(n, at least 3)" in note
+    note = next(c.value for c in at.caption if "countries closest to" in c.value)
+    assert "roll calls of the Security Council" in note and "2006–2024" in note and "n = the resolutions" in note

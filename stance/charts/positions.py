@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from stance.charts import ACTOR_COLOURS
+from stance.charts.colours import PALETTE, actor_colours
 from stance.charts.heatmap import esc
 
 OTHERS_COLOUR = "#c8c8c8"
@@ -26,7 +26,8 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 
 
 def colours(codes: Sequence[str]) -> dict[str, str]:
-    return {c: ACTOR_COLOURS[i % len(ACTOR_COLOURS)] for i, c in enumerate(codes)}
+    """Each state's own colour, the same as on every other chart (stance.charts.colours)."""
+    return actor_colours(codes)
 
 
 def over_time(ours: pd.DataFrame, chosen: Sequence[str], published: pd.DataFrame | None = None) -> go.Figure:
@@ -122,7 +123,7 @@ def distance(ours: pd.DataFrame, a: str, b: str) -> go.Figure:
     fig.add_trace(go.Scatter(x=np.concatenate([years, years[::-1]]),
                              y=np.concatenate([gap + 1.96 * sd, np.maximum(gap - 1.96 * sd, 0)[::-1]]),
                              fill="toself", fillcolor="rgba(0,114,178,0.15)", line={"width": 0}, hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=years, y=gap, mode="lines+markers", line={"color": ACTOR_COLOURS[0], "width": 2},
+    fig.add_trace(go.Scatter(x=years, y=gap, mode="lines+markers", line={"color": PALETTE[0], "width": 2},
                              hovertemplate="%{x}: %{y:.2f} apart<extra></extra>"))
     fig.update_layout(
         title={"text": f"Distance between {esc(name_a)} and {esc(name_b)}<br><sup>absolute difference of the two "
