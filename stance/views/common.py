@@ -1,11 +1,15 @@
 """What every page shares: the database, cached reads, and filters that live in the URL.
 
 Session-state keys (each also a URL parameter of the same name where a page uses it):
-    issue    slug of the chosen issue
-    actors   list of actor codes (URL: comma-separated)
-    years    (first, last) year of the date range (URL: from=YYYY&to=YYYY)
+    issue     slug of the chosen issue
+    actors    list of actor codes (URL: comma-separated codes, names or aliases)
+    years     (first, last) year of the date range (URL: from=YYYY&to=YYYY)
+    evidence  "both", "statements" or "votes" (URL: absent for both)
+    _url_written  what this session last wrote into the URL, per parameter (see url_changed)
 
-URL values are checked before use: an unknown or malformed one is ignored with a notice.
+These are one selection shared by the pages: the menu (shared_menu) carries them to the next
+page. URL values are checked before use: an unknown or malformed one is ignored with a notice,
+and a URL changed outside the page (a link, Back, Forward) is read again.
 """
 
 from __future__ import annotations
