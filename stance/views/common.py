@@ -412,7 +412,7 @@ def actor_picker(actors: pd.DataFrame, key: str = "actors", years: range = range
         chosen = st.multiselect(label, codes, format_func=labels.get, key=key, wrap=True,
                                 help="Type a name, a code (DEU) or another name (DPRK, Deutschland).")
     if len(chosen) > LONG_SELECTION:
-        st.caption(f"{len(chosen)} {label.lower()}: " + ", ".join(names[c] for c in chosen))
+        st.caption(f"{len(chosen)} {label.lower()}: " + ", ".join(md_escape(names[c]) for c in chosen))
     return chosen
 
 
