@@ -44,10 +44,10 @@ JUNK = {
 
 # Page module -> the URL parameters it reads. from/to are the year range (one notice for both).
 PARAMS = {
-    "timeline": ("issue", "actors", "from", "to"),
-    "compare": ("actors", "from", "to", "mode", "asof", "issues", "issue", "period"),
+    "timeline": ("issue", "actors", "from", "to", "evidence"),
+    "compare": ("actors", "from", "to", "mode", "asof", "issues", "issue", "period", "evidence"),
     "alignment": ("body", "issue", "from", "to", "half", "min_votes", "countries", "pair_a", "pair_b", "like"),
-    "map": ("issue", "year"),
+    "map": ("issue", "year", "evidence"),
     "profile": ("actor",),
     "explore": ("q", "issue", "actors", "kind", "stance", "from", "to"),
     "relations": ("a", "b", "dir", "from", "to", "month"),
@@ -91,7 +91,8 @@ def test_the_parameter_list_is_complete() -> None:
         named = {name for match in literal.findall(source) for name in match if name}
         helpers = {"issue_picker(": {"issue"}, "year_range_picker(": {"from", "to"}, "actor_select(": {"actor"},
                    "year_picker(": {"year"}, "actor_picker(everyone, key=\"countries\"": {"countries"},
-                   "actor_picker(actors": {"actors"}, "actor_picker(everyone[": {"actors"}}
+                   "actor_picker(actors": {"actors"}, "actor_picker(everyone[": {"actors"},
+                   "evidence_picker(": {"evidence"}}
         named |= {name for call, names in helpers.items() if call in source for name in names}
         assert named <= set(params), f"{page} reads {sorted(named - set(params))} from the URL: add to PARAMS"
 
