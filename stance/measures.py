@@ -152,10 +152,15 @@ FORMULAS: dict[str, Callable[[PairSums], np.ndarray]] = {
     "agreement": agreement, "graded": graded, "s": signorino_ritter, "kappa": cohen_kappa, "pi": scott_pi}
 
 
-def figure(s: PairSums, measure: str, min_n: int = 1) -> np.ndarray:
-    """One measure for every pair, NaN (no figure, never 0) where n < min_n or it is undefined."""
+def check_measure(measure: str) -> None:
+    """A ValueError naming the measures, for a name that is not one (from a URL, the CLI, a caller)."""
     if measure not in FORMULAS:
         raise ValueError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
+
+
+def figure(s: PairSums, measure: str, min_n: int = 1) -> np.ndarray:
+    """One measure for every pair, NaN (no figure, never 0) where n < min_n or it is undefined."""
+    check_measure(measure)
     values = FORMULAS[measure](s)
     return np.where(s.n >= max(min_n, 1), values, np.nan)
 
@@ -188,9 +193,10 @@ def dyads(votes: np.ndarray, years: np.ndarray, codes: Sequence[str], measures: 
     left out; pairs with fewer than `min_n` keep their row and n, with no figure (NaN).
     Columns: actor_a, actor_b, year (<NA> for the window), n, then one column per measure.
     """
-    unknown = [m for m in measures if m not in FORMULAS]
-    if unknown or by not in ("year", "window"):
-        raise ValueError(f"unknown measure {unknown} or by={by!r}")
+    for measure in measures:
+        check_measure(measure)
+    if by not in ("year", "window"):
+        raise ValueError(f"by must be one of year, window, not {by!r}")
     codes = np.asarray(codes, dtype=object)
     if drop_unanimous and len(votes):
         keep = ~unanimous(votes)

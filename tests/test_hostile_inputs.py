@@ -46,7 +46,8 @@ JUNK = {
 PARAMS = {
     "timeline": ("issue", "actors", "from", "to", "evidence"),
     "compare": ("actors", "from", "to", "mode", "asof", "issues", "issue", "period", "evidence"),
-    "alignment": ("body", "issue", "from", "to", "half", "min_votes", "countries", "pair_a", "pair_b", "like"),
+    "alignment": ("body", "issue", "from", "to", "half", "min_votes", "countries", "pair_a", "pair_b", "like",
+                  "measure", "important", "unanimous", "seat", "moved"),
     "map": ("issue", "year", "evidence"),
     "profile": ("actor",),
     "explore": ("q", "issue", "actors", "kind", "stance", "from", "to"),

@@ -71,6 +71,7 @@ def who_moved(vm: align.VoteMatrix, actor: str, measure: str, before: tuple[int,
     change (after - before; NaN unless both windows have a figure). States with a figure in only
     one window are kept at the end, so a newcomer or a state that left is visible, not lost.
     """
+    measures.check_measure(measure)
     names = dict(zip(vm.codes, vm.names, strict=True))
     columns = {}
     for label, (first, last) in (("before", before), ("after", after)):
@@ -94,6 +95,7 @@ def who_moved(vm: align.VoteMatrix, actor: str, measure: str, before: tuple[int,
 def pair_series(vm: align.VoteMatrix, a: str, b: str, measure: str, min_n: int = 1,
                 drop_unanimous: bool = False) -> pd.DataFrame:
     """One pair's measure year by year: year, value (NaN below min_n or undefined), n; every year a row."""
+    measures.check_measure(measure)
     if vm.votes.shape[0] == 0 or a not in vm.codes or b not in vm.codes:
         return pd.DataFrame({"year": pd.Series(dtype=int), "value": pd.Series(dtype=float),
                              "n": pd.Series(dtype=int)})
@@ -119,6 +121,7 @@ def matrix(vm: align.VoteMatrix, codes: Sequence[str], measure: str, min_n: int 
     `vm` has ordinal codes. Columns: actor, actor_name, other, other_name, agree (the value, NaN
     for no figure), common (n). The diagonal is each state with itself.
     """
+    measures.check_measure(measure)
     cols = [vm.codes.index(c) for c in codes if c in vm.codes]
     s = measures.pair_sums(vm.votes[:, cols])
     value = measures.figure(s, measure, min_n)
@@ -132,6 +135,7 @@ def matrix(vm: align.VoteMatrix, codes: Sequence[str], measure: str, min_n: int 
 
 def most_similar(vm: align.VoteMatrix, code: str, measure: str, min_n: int = 1, n: int = 10) -> pd.DataFrame:
     """The `n` states most similar to `code` by `measure`: code, name, agree (the value), common."""
+    measures.check_measure(measure)
     if code not in vm.codes or vm.votes.shape[0] == 0:
         return pd.DataFrame(columns=["code", "name", "agree", "common"])
     df = measures.dyads(vm.votes, vm.years, vm.codes, (measure,), by="window", actor=code, min_n=min_n)
