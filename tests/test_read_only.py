@@ -135,6 +135,9 @@ def commands(folder: Path) -> dict[str, tuple[list[str], bool]]:
         "actor": (["actor", "China"], False),
         "measures": (["measures", "agreement", "--body", "UNSC", "-o", str(folder / "m.csv")], False),
         "measures --load-published": (["measures", "idealpoints", "--load-published", str(published)], True),
+        "reliability coder": (["reliability", "coder", "Ro Coder", "RO"], True),
+        "reliability draw": (["reliability", "draw", "--share", "0.5", "--coder", "RO", "--seed", "1"], True),
+        "reliability report": (["reliability", "report"], False),
     }
 
 
@@ -147,7 +150,8 @@ def test_every_command_is_tried(tmp_path: Path) -> None:
 
 COMMAND_CASES = ("init", "load", "load --skip-invalid", "load published", "sample", "sample --fresh", "extract",
                  "review --accept", "review --reject", "review", "stats", "check", "export", "validate", "actor",
-                 "measures", "measures --load-published")
+                 "measures", "measures --load-published",
+                 "reliability coder", "reliability draw", "reliability report")
 
 
 @pytest.mark.parametrize("name", COMMAND_CASES)
