@@ -8,6 +8,7 @@ import streamlit as st
 from stance.db import read_only_mode
 from stance.views import alignment, compare, data, edit, explore, map, positions, profile, relations, review, timeline
 from stance.views.common import ensure_ready
+from stance.views.team import pages as team_pages
 
 st.set_page_config(page_title="Stance", page_icon="🗳️", layout="wide")
 ensure_ready()
@@ -25,5 +26,6 @@ pages = [
 if not read_only_mode():
     pages.append(st.Page(edit.render, title="Add statement", icon=":material/edit_note:", url_path="add"))
     pages.append(st.Page(review.render, title="Review", icon=":material/fact_check:", url_path="review"))
+    pages += team_pages()
 pages.append(st.Page(data.render, title="Data", icon=":material/database:", url_path="data"))
 st.navigation(pages).run()
