@@ -32,7 +32,7 @@ from tests.pages import APP, page_app
 
 RAW = Path(__file__).parent / "fixtures" / "raw"
 RO = {"STANCE_READ_ONLY": "1"}
-WRITING_PAGES = {"edit", "review"}
+WRITING_PAGES = {"edit", "review", "doublecode", "reliability", "adjudicate", "codebook"}  # team pages: h13
 PAGES = sorted(m.name for m in pkgutil.iter_modules(stance.views.__path__)
                if hasattr(importlib.import_module(f"stance.views.{m.name}"), "render"))
 

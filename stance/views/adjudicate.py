@@ -77,6 +77,7 @@ def _decide(unit: pd.Series, value: int | None, why: str, who: str) -> None:
 
 def render() -> None:
     st.title("Adjudicate")
+    session.refuse_read_only()
     who = session.require()
     if st.session_state.get("adj_done"):
         st.success(st.session_state.pop("adj_done"))

@@ -18,6 +18,7 @@ import streamlit as st
 
 from stance import codebook, team
 from stance.errors import StanceError
+from stance.views import coder as session
 from stance.views.common import database, issue_picker, md_escape, read, require_data
 from stance.views.doublecode import codebook_entry
 from stance.views.edit import show_problems
@@ -86,6 +87,7 @@ def _label(flagged: pd.DataFrame, statement_id: str) -> str:
 
 def render() -> None:
     st.title("Codebook")
+    session.refuse_read_only()
     if st.session_state.get("cb_done"):
         st.success(st.session_state.pop("cb_done"))
     issues = read("issues")

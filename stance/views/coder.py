@@ -14,6 +14,7 @@ from __future__ import annotations
 import streamlit as st
 
 from stance import team
+from stance.db import read_only_mode
 from stance.errors import StanceError
 from stance.views.common import database, md_escape, read
 
@@ -64,6 +65,14 @@ def _prefill(coder: str) -> None:
     for key in PREFILL:
         if not st.session_state.get(key):
             st.session_state[key] = coder
+
+
+def refuse_read_only() -> None:
+    """Team pages are hidden in read-only mode; opened anyway, they say why and offer nothing."""
+    if read_only_mode():
+        st.info("This dashboard is read-only (STANCE_READ_ONLY=1): team coding (double coding, reliability, "
+                "adjudication, the codebook) is not available here. Use a writable copy.")
+        st.stop()
 
 
 def require() -> str:

@@ -83,6 +83,7 @@ def source_card(unit: pd.Series, names: dict[str, str]) -> None:
 
 def render() -> None:
     st.title("Double-code")
+    session.refuse_read_only()
     who = session.require()
     if st.session_state.get("dc_done"):
         st.success(st.session_state.pop("dc_done"))

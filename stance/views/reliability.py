@@ -15,6 +15,7 @@ import streamlit as st
 
 from stance import reliability as rel
 from stance.charts.reliability import alpha_chart, confusion_chart, over_time_chart
+from stance.views import coder as session
 from stance.views.common import md_escape, read
 
 COLUMNS = {
@@ -42,6 +43,7 @@ def _fmt(value: float) -> str:
 
 def render() -> None:
     st.title("Reliability")
+    session.refuse_read_only()
     pairs = read("team.paired")
     if pairs.empty:
         st.info("No unit has been coded twice yet. Draw a sample with `python -m stance reliability draw "
