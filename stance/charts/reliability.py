@@ -81,7 +81,7 @@ def confusion_chart(table: pd.DataFrame, first: str, second: str) -> go.Figure:
         z=table.to_numpy(), x=ticks, y=ticks, colorscale="Blues", showscale=False,
         text=table.to_numpy(), texttemplate="%{text}",
         hovertemplate=f"{esc(first)}: %{{y}}<br>{esc(second)}: %{{x}}<br>%{{z}} unit(s)<extra></extra>"))
-    fig.update_layout(xaxis={"title": f"{esc(second)} (second)", "side": "bottom"},
-                      yaxis={"title": f"{esc(first)} (first)", "autorange": "reversed"},
+    fig.update_layout(xaxis={"title": f"{esc(second)} (second)", "side": "bottom", "type": "category"},
+                      yaxis={"title": f"{esc(first)} (first)", "autorange": "reversed", "type": "category"},
                       height=300, width=340, margin={"l": 10, "r": 10, "t": 10, "b": 40})
     return fig
