@@ -9,8 +9,8 @@ import math
 
 import click
 
+from stance import codebook, team
 from stance import reliability as rel
-from stance import team
 from stance.cli_common import database
 from stance.errors import StanceError
 from stance.queries import team as team_queries
@@ -108,3 +108,22 @@ def report(issue: str | None, reps: int, db_path: str | None) -> None:
                    f"[{_fmt(r.sign_low)}, {_fmt(r.sign_high)}]  {r.verdict_ordinal}")
     click.echo(f"Thresholds: {rel.THRESHOLDS}.")
     click.echo("ordinal: alpha on the -2..+2 scale; sign: nominal alpha on oppose / neutral / support.")
+
+
+@reliability.command("codebook")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="File to write. Default: standard output.")
+@db_option
+def codebook_export(output: str, db_path: str | None) -> None:
+    """Write the codebook (every issue's current definition and its history) as one Markdown document.
+
+    \b
+    Example:
+      python -m stance reliability codebook -o appendix_codebook.md
+    """
+    with database(db_path) as db:
+        text = codebook.to_markdown(team_queries.codebook_current(db), team_queries.codebook_history(db))
+    with click.open_file(output, "w", encoding="utf-8") as fh:
+        fh.write(text + "\n")
+    if output != "-":
+        click.echo(f"codebook written to {output}", err=True)

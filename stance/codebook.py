@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from stance.model import stance_text
+
 FIELDS = (("Description", "description"), ("+2 means", "plus_2"), ("-2 means", "minus_2"),
           ("Coding rules", "rules"), ("Examples", "examples"))
 
@@ -19,8 +21,8 @@ def _text(value: object) -> str:
 
 def to_markdown(current: pd.DataFrame, history: pd.DataFrame, title: str = "Codebook") -> str:
     """`current` and `history` are stance.queries.team.codebook_current / codebook_history."""
-    lines = [f"# {title}", "", "Stance scale: -2 strongly oppose, -1 oppose, 0 neutral or ambiguous, "
-             "+1 support, +2 strongly support.", ""]
+    scale = ", ".join(stance_text(v) for v in (-2, -1, 0, 1, 2))
+    lines = [f"# {title}", "", f"Stance scale: {scale}.", ""]
     for entry in current.itertuples():
         lines += [f"## {_text(entry.title)} (`{entry.issue}`)", "",
                   f"Version {entry.version}, {entry.changed_at[:10]}, by {_text(entry.changed_by)}.", ""]

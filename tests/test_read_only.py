@@ -138,6 +138,7 @@ def commands(folder: Path) -> dict[str, tuple[list[str], bool]]:
         "reliability coder": (["reliability", "coder", "Ro Coder", "RO"], True),
         "reliability draw": (["reliability", "draw", "--share", "0.5", "--coder", "RO", "--seed", "1"], True),
         "reliability report": (["reliability", "report"], False),
+        "reliability codebook": (["reliability", "codebook", "-o", str(folder / "cb.md")], False),
     }
 
 
@@ -151,7 +152,8 @@ def test_every_command_is_tried(tmp_path: Path) -> None:
 COMMAND_CASES = ("init", "load", "load --skip-invalid", "load published", "sample", "sample --fresh", "extract",
                  "review --accept", "review --reject", "review", "stats", "check", "export", "validate", "actor",
                  "measures", "measures --load-published",
-                 "reliability coder", "reliability draw", "reliability report")
+                 "reliability coder", "reliability draw", "reliability report",
+                 "reliability codebook")
 
 
 @pytest.mark.parametrize("name", COMMAND_CASES)

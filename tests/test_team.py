@@ -133,6 +133,8 @@ def test_a_team_project_end_to_end(project: tuple[Path, Path], tmp_path: Path) -
     assert len(tq.flagged(db)) == 9
     assert tq.codebook_history(db, "double-freeze")["version"].tolist() == [2, 1]
     assert db.execute("SELECT plus_2 FROM issues WHERE slug = 'double-freeze'").fetchone()[0].endswith("by name")
+    exported = run("reliability", "codebook", *db_args).output
+    assert "Proposes or champions it, by name" in exported and "say what champions means" in exported
 
     # Reloading the statements file erases neither codings nor adjudications (nor the review).
     counts = db.execute("SELECT (SELECT count(*) FROM codings), (SELECT count(*) FROM adjudications)").fetchone()

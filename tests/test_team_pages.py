@@ -23,7 +23,7 @@ HOSTILE = "![p](http://evil.invalid/c.png) **Eve** :red[x]"
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """Four statements by AB; CD has coded three of them, disagreeing on one; one is still to code."""
+    """Four statements by AB; CD has coded three of them, disagreeing on two; one is still to code."""
     rows = [statement(quote=f"Quote {i}", stance=str(v), coder="AB") for i, v in enumerate((2, 1, -1, 0))]
     path = tmp_path / "team.db"
     db = open_db(path)
@@ -31,7 +31,7 @@ def project(tmp_path: Path) -> Path:
     team.add_coder(db, "Carl Dias", "CD")
     team.add_coder(db, HOSTILE, "EV")
     team.draw(db, 1.0, "CD", 3, "lead")
-    second = {"Quote 0": 2, "Quote 1": 2, "Quote 2": -1}
+    second = {"Quote 0": 2, "Quote 1": 2, "Quote 2": -2}
     for unit in tq.assignments(db, "CD").itertuples():
         if unit.quote in second:
             team.code(db, unit.coding_id, second[unit.quote], "CD", note=HOSTILE)
@@ -63,13 +63,18 @@ def test_double_code_needs_a_coder_then_saves_blind(project: Path, monkeypatch: 
 
 def test_adjudicate_decides_with_who_and_why(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = page("adjudicate", project, monkeypatch, "EV")
-    assert "1 unit(s) where the two coders differ" in at.caption[0].value
+    assert "2 unit(s) where the two coders differ" in at.caption[0].value
     texts = [re.sub(r"\\.", "", t) for t in markdown_texts(at)]
     assert not [t for t in texts if any(p in t for p in RAW_PAYLOADS)]
-    at.radio(key="adj_value_0").set_value(2)
-    at.text_input(key="adj_why_0").input("a champion of it: rule 1")
-    at.button[0].click().run()
+    db = open_db(project, read_only=True)
+    unit = "statement_" + db.execute("SELECT id FROM statements WHERE quote = 'Quote 1'").fetchone()[0]
+    db.close()
+    at.radio(key=f"adj_value_{unit}").set_value(2)
+    at.text_input(key=f"adj_why_{unit}").input("a champion of it: rule 1")
+    at.button(key=f"FormSubmitter:adj_form_{unit}-Decide").click().run()
     assert not at.exception and "Decided +2" in at.success[0].value
+    # The card left in the queue starts empty: the last decision's inputs do not carry over to it.
+    assert len(at.radio) == 1 and at.radio[0].value is None and at.text_input[0].value == ""
     db = open_db(project, read_only=True)
     decided = tq.adjudications(db).iloc[0]
     assert (decided["who"], decided["why"], decided["first_stance"], decided["second_stance"]) == (

@@ -4,7 +4,8 @@ audited edit, so its history shows the change and the reason); the decision is k
 and nothing is overwritten without a trace. Hidden in read-only mode.
 
 Session-state keys:
-    adj_value_<n>, adj_why_<n>   a card's inputs (n: the coding's position in the queue)
+    adj_value_<unit>, adj_why_<unit>   a card's inputs, keyed by the unit (not its place in the
+                                       queue, which shifts after each decision)
     adj_done                     what the last decision did (shown once)
 """
 
@@ -25,7 +26,7 @@ from stance.views.edit import show_problems
 SHOWN = 10
 
 
-def _card(n: int, unit: pd.Series, who: str) -> None:
+def _card(unit: pd.Series, who: str) -> None:
     names = registry().actors
     actor = names[unit["actor"]].name if unit["actor"] in names else str(unit["actor"])
     with st.container(border=True):
@@ -53,6 +54,7 @@ def _card(n: int, unit: pd.Series, who: str) -> None:
         with third:
             with st.expander("Codebook entry"):
                 codebook_entry(unit["issue"])
+        n = f"{unit['unit_kind']}_{unit['unit_id']}"
         with st.form(f"adj_form_{n}"):
             value = st.radio("Decided value", STANCES, index=None, format_func=stance_text, horizontal=True,
                              key=f"adj_value_{n}")
@@ -87,8 +89,8 @@ def render() -> None:
     else:
         st.caption(f"{len(queue)} unit(s) where the two coders differ. Decide with the codebook at hand; "
                    f"you decide as {md_escape(who)}.")
-        for n, unit in queue.head(SHOWN).iterrows():
-            _card(int(n), unit, who)
+        for _, unit in queue.head(SHOWN).iterrows():
+            _card(unit, who)
     decided = read("team.adjudications")
     if not decided.empty:
         st.subheader("Decisions so far")
