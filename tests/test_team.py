@@ -5,6 +5,7 @@ adjudicated, a codebook change that flags statements, a reload that keeps it all
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from fractions import Fraction
 from pathlib import Path
 
@@ -174,4 +175,27 @@ def test_codings_and_codebook_versions_cannot_be_erased(project: tuple[Path, Pat
                 "DELETE FROM codebook", "UPDATE codebook SET title = 'x'"):
         with pytest.raises(Exception, match="never|kept"):
             db.execute(sql)
+    db.close()
+
+
+def test_an_existing_database_gets_its_codebook_and_coded_under_versions(sample_db: Path) -> None:
+    """Upgrading a database made before team coding: each issue's definition becomes version 1 and
+    every statement is recorded as coded under it."""
+    conn = sqlite3.connect(sample_db)
+    for name in ("codings_are_final", "codings_are_kept", "codings_follow_statement", "adjudications_are_kept",
+                 "adjudications_follow_statement", "codebook_is_kept", "codebook_versions_are_final",
+                 "codebook_on_new_issue", "codebook_on_changed_issue", "statement_codebook_on_insert"):
+        conn.execute(f'DROP TRIGGER "{name}"')
+    for table in ("coders", "codings", "adjudications", "codebook", "statement_codebook"):
+        conn.execute(f'DROP TABLE "{table}"')
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm008_h13_team_coding'")
+    conn.commit()
+    conn.close()
+    db = open_db(sample_db)
+    issues = db.execute("SELECT count(*) FROM issues").fetchone()[0]
+    versions = db.execute("SELECT count(*), min(version), max(version), min(note) FROM codebook").fetchone()
+    assert versions == (issues, 1, 1, "the definition found when team coding was set up")
+    assert db.execute("SELECT count(*) FROM statement_codebook WHERE version = 1").fetchone()[0] == \
+        db.execute("SELECT count(*) FROM statements").fetchone()[0] == 44
+    assert tq.flagged(db).empty
     db.close()

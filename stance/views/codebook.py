@@ -103,6 +103,8 @@ def render() -> None:
         change_ui(issue, entry.iloc[0])
     st.subheader("History")
     st.caption("Every version of this definition, newest first.")
-    st.dataframe(history[history["issue"] == issue], hide_index=True, width="stretch", key="cb_history")
+    columns = ["version", "changed_at", "changed_by", "note", "title", "description", "plus_2", "minus_2", "rules",
+               "examples"]
+    st.dataframe(history.loc[history["issue"] == issue, columns], hide_index=True, width="stretch", key="cb_history")
     flagged_ui(issue)
     st.caption(md_escape("Statements record the version they were coded under; a new version flags the older ones."))
