@@ -199,3 +199,28 @@ def test_an_existing_database_gets_its_codebook_and_coded_under_versions(sample_
         db.execute("SELECT count(*) FROM statements").fetchone()[0] == 44
     assert tq.flagged(db).empty
     db.close()
+
+
+def test_pending_proposals_are_drawn_coded_and_adjudicated(project: tuple[Path, Path]) -> None:
+    """The review queue's proposals can be double-coded too: the first 'coder' is the extraction
+    rules, the second sees the sentence, and an adjudication sets the proposal's stance."""
+    path, _ = project
+    article = Path(__file__).parent / "gold" / "articles" / "01_wang_proposal.txt"
+    result = run("extract", str(article), "--url", "https://example.org/gold/01", "--db", str(path))
+    assert result.exit_code == 0, result.output
+    db = open_db(path)
+    team.add_coder(db, "Carl Dias", "CD")
+    proposals = db.execute("SELECT count(*) FROM proposals WHERE status = 'pending'").fetchone()[0]
+    drawn = team.draw(db, 1.0, "CD", 2, "lead", kind="proposal")
+    assert len(drawn.units) == proposals > 0
+    todo = tq.assignments(db, "CD")
+    assert todo["sentence"].str.len().min() > 0 and set(todo["unit_kind"]) == {"proposal"}
+    for unit in todo.itertuples():
+        team.code(db, unit.coding_id, 0, "CD")  # deliberately unlike the rules' reading of a proposal
+    pairs = tq.paired(db)
+    assert set(pairs["first_coder"]) == {team.MACHINE}
+    unit = tq.disagreements(db).iloc[0]
+    team.adjudicate(db, "proposal", unit["unit_id"], 1, "Eve", "a proposal by the speaker, but reported")
+    assert db.execute("SELECT stance, edited, status FROM proposals WHERE id = ?",
+                      [unit["unit_id"]]).fetchone() == (1, 1, "pending")
+    db.close()
