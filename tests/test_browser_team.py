@@ -44,15 +44,23 @@ def team_server(tmp_path_factory: pytest.TempPathFactory):
         yield url, path, drawn.units
 
 
-def _settled(page) -> None:  # noqa: ANN001
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=45_000)
-    page.wait_for_timeout(300)
-
-
 def _main_text(page) -> str:  # noqa: ANN001
     text = page.locator('[data-testid="stMain"]').inner_text()
     return "\n".join(line for line in text.splitlines()
                      if line.strip() and not re.match(r"^(Saved:|\d+ unit\(s\) drawn)", line.strip()))
+
+
+def _drawn_page(page) -> str:  # noqa: ANN001
+    """The page's text once Streamlit has drawn all of it (the source's button and the stance
+    choices are last) and it stays the same between two reads: a busy machine draws slowly."""
+    for _ in range(100):
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                               timeout=45_000)
+        first = _main_text(page)
+        page.wait_for_timeout(300)
+        if first == _main_text(page) and "Open the source" in first and "-2 strongly oppose" in first:
+            return first
+    raise AssertionError("the Double-code page never finished drawing")
 
 
 def test_a_unit_is_coded_blind(team_server, chromium) -> None:
@@ -64,14 +72,12 @@ def test_a_unit_is_coded_blind(team_server, chromium) -> None:
     page.get_by_role("option", name="Carl Dias (CD)").click()
     page.get_by_role("button", name="Start coding").click()
     page.get_by_text("2 unit(s) drawn for you").wait_for(timeout=45_000)
-    _settled(page)
-    pages = [(_main_text(page), page.content())]
+    pages = [(_drawn_page(page), page.content())]
 
     page.locator('[data-testid="stRadio"]').get_by_text("+1 support").click()
     page.get_by_role("button", name="Save my coding").click()
     page.get_by_text("1 unit(s) drawn for you").wait_for(timeout=45_000)
-    _settled(page)
-    pages.append((_main_text(page), page.content()))
+    pages.append((_drawn_page(page), page.content()))
     page.close()
 
     assert "We have taken note of the proposal." in pages[0][0]
