@@ -76,14 +76,16 @@ def _row(scope: str, label: str, pairs: pd.DataFrame, reps: int) -> dict[str, ob
     low, high = bootstrap(ordinal, reps=reps)
     nlow, nhigh = bootstrap(nominal, sign=True, reps=reps)
     agree = int((pairs["first"] == pairs["second"]).sum())
-    return {"scope": scope, "label": label, "units": len(pairs), "agree": agree,
+    units = len(pairs.drop_duplicates(["unit_kind", "unit_id"]))  # a unit coded by two second coders is one unit
+    return {"scope": scope, "label": label, "units": units, "agree": agree,
             "alpha_ordinal": a_ord, "ordinal_low": low, "ordinal_high": high, "verdict_ordinal": verdict(a_ord),
             "alpha_sign": a_nom, "sign_low": nlow, "sign_high": nhigh, "verdict_sign": verdict(a_nom)}
 
 
 def report(pairs: pd.DataFrame, reps: int = BOOTSTRAP_REPS) -> pd.DataFrame:
-    """One row overall, one per issue, one per coder pair: units, exact agreements, both alphas
-    with their bootstrap intervals and verdicts."""
+    """One row overall, one per issue, one per coder pair: units, exact agreements (pairs of
+    codings that match), both alphas with their bootstrap intervals and verdicts. A unit coded by
+    more than two coders counts once, and alpha uses all its codings."""
     columns = ["scope", "label", "units", "agree", "alpha_ordinal", "ordinal_low", "ordinal_high",
                "verdict_ordinal", "alpha_sign", "sign_low", "sign_high", "verdict_sign"]
     if pairs.empty:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import krippendorff
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -224,3 +225,19 @@ def test_pending_proposals_are_drawn_coded_and_adjudicated(project: tuple[Path, 
     assert db.execute("SELECT stance, edited, status FROM proposals WHERE id = ?",
                       [unit["unit_id"]]).fetchone() == (1, 1, "pending")
     db.close()
+
+
+def test_a_unit_coded_by_three_coders_counts_once_with_all_its_values() -> None:
+    """Two second coders on the same units: one reliability matrix of three rows, as krippendorff
+    takes it, and each unit counted once."""
+    first, second, third = [2, 1, 0, -1, -2, 1], [2, 1, 1, -1, -2, 2], [1, 1, 0, -2, -2, 1]
+    rows = [{"unit_kind": "statement", "unit_id": f"u{i}", "issue": "x", "first_coder": "AB", "first": a,
+             "second_coder": coder, "second": b, "coded_at": f"2026-01-0{i + 1}"}
+            for coder, values in (("CD", second), ("EF", third))
+            for i, (a, b) in enumerate(zip(first, values, strict=True))]
+    table = rel.report(pd.DataFrame(rows), reps=50).set_index("label")
+    expected = krippendorff.alpha(reliability_data=np.array([first, second, third], dtype=float),
+                                  value_domain=[-2, -1, 0, 1, 2], level_of_measurement="ordinal")
+    assert table.loc["all units", "units"] == 6
+    assert table.loc["all units", "alpha_ordinal"] == pytest.approx(expected, abs=1e-12)
+    assert table.loc["AB / EF", "units"] == 6
