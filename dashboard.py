@@ -8,6 +8,7 @@ import streamlit as st
 from stance.db import read_only_mode
 from stance.views import alignment, compare, data, edit, explore, map, positions, profile, relations, review, timeline
 from stance.views.common import ensure_ready, shared_menu
+from stance.views.team import pages as team_pages
 
 st.set_page_config(page_title="Stance", page_icon="🗳️", layout="wide")
 ensure_ready()
@@ -25,6 +26,7 @@ pages = [
 if not read_only_mode():
     pages.append(st.Page(edit.render, title="Add statement", icon=":material/edit_note:", url_path="add"))
     pages.append(st.Page(review.render, title="Review", icon=":material/fact_check:", url_path="review"))
+    pages += team_pages()
 pages.append(st.Page(data.render, title="Data", icon=":material/database:", url_path="data"))
 current = st.navigation(pages, position="hidden")
 with shared_menu(pages):  # our own menu: its links carry the shared selection to the next page

@@ -354,3 +354,6 @@ cli.add_command(review)
 from stance.cli_measures import measures  # noqa: E402 - registered last, as its own module
 
 cli.add_command(measures)
+from stance.cli_team import reliability  # noqa: E402 - registered last, as its own module
+
+cli.add_command(reliability)

@@ -726,3 +726,163 @@ CREATE TABLE ideal_point_items (
     PRIMARY KEY (run, resolution)
 ) WITHOUT ROWID
 """
+
+
+@MIGRATIONS()
+def m008_h13_team_coding(db: sqlite_utils.Database) -> None:
+    """Coding as a team: coders, blind second codings, adjudications and a versioned codebook.
+
+    Nothing here has a foreign key to statements: a statements file reloaded (INSERT OR REPLACE
+    deletes and re-inserts a row) must never cascade into second codings or adjudications. A
+    statement edited into a new id (a changed stance is a new id) carries its codings along:
+    a trigger on the audit trail, the one write path's record of every edit, follows the rename.
+
+    The codebook keeps every version of an issue's definition. Triggers keep it in step with
+    `issues` whatever writes there (an issues file loaded, the Codebook page), so a definition
+    changed by a reload is a dated version too. `statement_codebook` records the version each
+    statement was coded under, set when it is first inserted and kept across reloads (INSERT OR
+    IGNORE); a statement whose version is older than its issue's current one is flagged for review.
+    """
+    for sql in _TEAM_CODING.split(";\n\n"):
+        if sql.strip():
+            db.execute(sql)
+
+
+_TEAM_CODING = """
+CREATE TABLE coders (
+    id TEXT PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 12),
+    name TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+    since TEXT NOT NULL
+);
+
+CREATE TABLE codings (
+    id INTEGER PRIMARY KEY,
+    unit_kind TEXT NOT NULL CHECK (unit_kind IN ('statement', 'proposal')),
+    unit_id TEXT NOT NULL,
+    issue TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('first', 'second')),
+    coder TEXT NOT NULL,
+    stance INTEGER CHECK (stance IS NULL OR stance BETWEEN -2 AND 2),
+    codebook_version INTEGER,
+    sample TEXT,
+    drawn_at TEXT NOT NULL,
+    drawn_by TEXT NOT NULL,
+    coded_at TEXT,
+    note TEXT,
+    CHECK ((stance IS NULL) = (coded_at IS NULL)),
+    UNIQUE (unit_kind, unit_id, role, coder)
+);
+
+CREATE INDEX codings_coder ON codings (coder, stance);
+
+CREATE INDEX codings_issue ON codings (issue, unit_kind, unit_id);
+
+CREATE TRIGGER codings_are_final BEFORE UPDATE OF stance, coder, role ON codings
+WHEN old.stance IS NOT NULL BEGIN
+    SELECT RAISE(ABORT, 'a coding, once made, is kept as it was: adjudicate instead');
+END;
+
+CREATE TRIGGER codings_are_kept BEFORE DELETE ON codings BEGIN
+    SELECT RAISE(ABORT, 'codings are never deleted');
+END;
+
+CREATE TRIGGER codings_follow_statement AFTER INSERT ON audit
+WHEN new.action = 'edit' AND json_extract(new.before, '$.id') IS NOT json_extract(new.after, '$.id') BEGIN
+    UPDATE codings SET unit_id = json_extract(new.after, '$.id')
+    WHERE unit_kind = 'statement' AND unit_id = json_extract(new.before, '$.id');
+END;
+
+CREATE TABLE adjudications (
+    id INTEGER PRIMARY KEY,
+    unit_kind TEXT NOT NULL CHECK (unit_kind IN ('statement', 'proposal')),
+    unit_id TEXT NOT NULL,
+    issue TEXT NOT NULL,
+    first_stance INTEGER,
+    second_stance INTEGER,
+    decided INTEGER NOT NULL CHECK (decided BETWEEN -2 AND 2),
+    who TEXT NOT NULL CHECK (length(trim(who)) > 0),
+    why TEXT NOT NULL CHECK (length(trim(why)) > 0),
+    at TEXT NOT NULL,
+    before_id TEXT,
+    after_id TEXT
+);
+
+CREATE INDEX adjudications_unit ON adjudications (unit_kind, unit_id);
+
+CREATE TRIGGER adjudications_are_kept BEFORE DELETE ON adjudications BEGIN
+    SELECT RAISE(ABORT, 'adjudications are never deleted');
+END;
+
+CREATE TRIGGER adjudications_follow_statement AFTER INSERT ON audit
+WHEN new.action = 'edit' AND json_extract(new.before, '$.id') IS NOT json_extract(new.after, '$.id') BEGIN
+    UPDATE adjudications SET unit_id = json_extract(new.after, '$.id')
+    WHERE unit_kind = 'statement' AND unit_id = json_extract(new.before, '$.id');
+END;
+
+CREATE TABLE codebook (
+    issue TEXT NOT NULL,
+    version INTEGER NOT NULL CHECK (version >= 1),
+    title TEXT NOT NULL,
+    description TEXT,
+    plus_2 TEXT,
+    minus_2 TEXT,
+    rules TEXT,
+    examples TEXT,
+    changed_at TEXT NOT NULL,
+    changed_by TEXT NOT NULL,
+    note TEXT,
+    PRIMARY KEY (issue, version)
+);
+
+CREATE TRIGGER codebook_is_kept BEFORE DELETE ON codebook BEGIN
+    SELECT RAISE(ABORT, 'codebook versions are never deleted');
+END;
+
+CREATE TRIGGER codebook_versions_are_final BEFORE UPDATE ON codebook BEGIN
+    SELECT RAISE(ABORT, 'a codebook version is never changed: add a new one');
+END;
+
+INSERT INTO codebook (issue, version, title, description, plus_2, minus_2, changed_at, changed_by, note)
+SELECT slug, 1, title, description, plus_2, minus_2, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'), 'stance',
+       'the definition found when team coding was set up'
+FROM issues;
+
+CREATE TRIGGER codebook_on_new_issue AFTER INSERT ON issues BEGIN
+    INSERT OR IGNORE INTO codebook (issue, version, title, description, plus_2, minus_2, changed_at, changed_by, note)
+    VALUES (new.slug, 1, new.title, new.description, new.plus_2, new.minus_2,
+            strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'), 'stance', 'loaded');
+END;
+
+CREATE TRIGGER codebook_on_changed_issue AFTER UPDATE ON issues
+WHEN NOT EXISTS (
+    SELECT 1 FROM codebook c WHERE c.issue = new.slug
+      AND c.version = (SELECT max(version) FROM codebook WHERE issue = new.slug)
+      AND c.title IS new.title AND c.description IS new.description
+      AND c.plus_2 IS new.plus_2 AND c.minus_2 IS new.minus_2) BEGIN
+    INSERT INTO codebook (issue, version, title, description, plus_2, minus_2, rules, examples,
+                          changed_at, changed_by, note)
+    SELECT new.slug, COALESCE(max(c.version), 0) + 1, new.title, new.description, new.plus_2, new.minus_2,
+           (SELECT rules FROM codebook WHERE issue = new.slug ORDER BY version DESC LIMIT 1),
+           (SELECT examples FROM codebook WHERE issue = new.slug ORDER BY version DESC LIMIT 1),
+           strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'), 'stance', 'changed by loading an issues file'
+    FROM codebook c WHERE c.issue = new.slug;
+END;
+
+CREATE TABLE statement_codebook (
+    statement_id TEXT PRIMARY KEY,
+    issue TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    recorded_at TEXT NOT NULL,
+    reviewed_by TEXT,
+    reviewed_at TEXT
+);
+
+INSERT INTO statement_codebook (statement_id, issue, version, recorded_at)
+SELECT s.id, s.issue, 1, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now') FROM statements s;
+
+CREATE TRIGGER statement_codebook_on_insert AFTER INSERT ON statements BEGIN
+    INSERT OR IGNORE INTO statement_codebook (statement_id, issue, version, recorded_at)
+    VALUES (new.id, new.issue, COALESCE((SELECT max(version) FROM codebook WHERE issue = new.issue), 1),
+            strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'));
+END
+"""

@@ -71,6 +71,10 @@ STATES = [
     ("edit", {}),
     ("review", {}),
     ("data", {}),
+    ("doublecode", {}),
+    ("reliability", {}),
+    ("adjudicate", {}),
+    ("codebook", {}),
 ]
 
 

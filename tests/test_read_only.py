@@ -32,7 +32,7 @@ from tests.pages import APP, page_app
 
 RAW = Path(__file__).parent / "fixtures" / "raw"
 RO = {"STANCE_READ_ONLY": "1"}
-WRITING_PAGES = {"edit", "review"}
+WRITING_PAGES = {"edit", "review", "doublecode", "reliability", "adjudicate", "codebook"}  # team pages: h13
 PAGES = sorted(m.name for m in pkgutil.iter_modules(stance.views.__path__)
                if hasattr(importlib.import_module(f"stance.views.{m.name}"), "render"))
 
@@ -135,6 +135,10 @@ def commands(folder: Path) -> dict[str, tuple[list[str], bool]]:
         "actor": (["actor", "China"], False),
         "measures": (["measures", "agreement", "--body", "UNSC", "-o", str(folder / "m.csv")], False),
         "measures --load-published": (["measures", "idealpoints", "--load-published", str(published)], True),
+        "reliability coder": (["reliability", "coder", "Ro Coder", "RO"], True),
+        "reliability draw": (["reliability", "draw", "--share", "0.5", "--coder", "RO", "--seed", "1"], True),
+        "reliability report": (["reliability", "report"], False),
+        "reliability codebook": (["reliability", "codebook", "-o", str(folder / "cb.md")], False),
     }
 
 
@@ -147,7 +151,9 @@ def test_every_command_is_tried(tmp_path: Path) -> None:
 
 COMMAND_CASES = ("init", "load", "load --skip-invalid", "load published", "sample", "sample --fresh", "extract",
                  "review --accept", "review --reject", "review", "stats", "check", "export", "validate", "actor",
-                 "measures", "measures --load-published")
+                 "measures", "measures --load-published",
+                 "reliability coder", "reliability draw", "reliability report",
+                 "reliability codebook")
 
 
 @pytest.mark.parametrize("name", COMMAND_CASES)
