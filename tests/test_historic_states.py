@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -275,3 +276,35 @@ def test_measures_cli_follows_the_seat_only_when_asked(tmp_path: Path) -> None:
     assert stored.exit_code == followed.exit_code == 0, stored.output + followed.output
     assert "NAM,SUN,1985" in stored.output and "NAM,RUS,1985" not in stored.output
     assert "NAM,RUS,1985" in followed.output and ",SUN," not in followed.output
+
+
+def _hr_db(tmp_path: Path) -> Path:
+    files = unvotes_files(tmp_path)
+    codes = write_r_csv(tmp_path / "un_roll_call_issues.csv", ["rcid", "short_name", "issue"],
+                        [(rcid, "hr", "Human rights") for rcid, *_ in ROLL_CALLS])
+    path = tmp_path / "t.db"
+    db = open_db(path)
+    assert load_paths(db, ISSUE_DEFS + files + [codes]).written
+    db.close()
+    return path
+
+
+def test_the_timeline_follows_the_seat_back_through_the_soviet_union(tmp_path: Path, monkeypatch) -> None:
+    from tests.pages import figures, page_app
+
+    def drawn(at) -> tuple[set[str], str]:  # the dates of the data traces, and the figure as text
+        fig = figures(at)[0]
+        xs = {str(x)[:10] for trace in fig["data"] for x in (trace.get("x") or [])}
+        return xs, json.dumps(fig, ensure_ascii=False)
+
+    path = _hr_db(tmp_path)
+    on = page_app("timeline", path, monkeypatch, issue="unga-human-rights", actors="RUS", **{"from": "1980"})
+    assert not on.exception
+    xs, text = drawn(on)
+    assert {"1985-12-10", "2015-11-02"} <= xs
+    assert "Russia (Soviet Union to 1991)" in text and "Soviet Union → Russia" in text  # the break is marked
+    off = page_app("timeline", path, monkeypatch, issue="unga-human-rights", actors="RUS", seat="0",
+                   **{"from": "1980"})
+    assert not off.exception
+    xs, text = drawn(off)
+    assert "1985-12-10" not in xs and "2015-11-02" in xs and "Soviet Union to 1991" not in text

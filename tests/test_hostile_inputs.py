@@ -44,7 +44,7 @@ JUNK = {
 
 # Page module -> the URL parameters it reads. from/to are the year range (one notice for both).
 PARAMS = {
-    "timeline": ("issue", "actors", "from", "to", "evidence"),
+    "timeline": ("issue", "actors", "from", "to", "evidence", "seat"),
     "compare": ("actors", "from", "to", "mode", "asof", "issues", "issue", "period", "evidence"),
     "alignment": ("body", "issue", "from", "to", "half", "min_votes", "countries", "pair_a", "pair_b", "like",
                   "measure", "important", "unanimous", "seat", "moved"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import textwrap
+from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -208,3 +209,14 @@ def _mark_events(fig: go.Figure, events: pd.DataFrame, years: tuple[int, int] | 
                       "xanchor": "right", "yanchor": "top" if where == "top" else "bottom",
                       "font": {"size": 9, "color": "#c0392b" if failed else "#777"}})
     fig.update_layout(shapes=list(fig.layout.shapes) + shapes, annotations=list(fig.layout.annotations) + notes)
+
+
+def mark_breaks(fig: go.Figure, breaks: Sequence[tuple[str, str, str]], dates: bool = False) -> None:
+    """A dotted line where a followed UN seat passed to a successor ("Soviet Union → Russia"), so a
+    reader sees where one state's record ends and the next one's begins. `breaks` come from
+    stance.queries.seats.breaks; the x axis is years (pair charts) or dates (the Timeline)."""
+    for _line, date, what in breaks:
+        x = date if dates else int(date[:4]) + (pd.Timestamp(date).dayofyear - 1) / 365 - 0.5
+        fig.add_vline(x=x, line={"dash": "dot", "color": "#777", "width": 1})
+        fig.add_annotation(x=x, y=1, yref="paper", text=html.escape(what), showarrow=False, xanchor="left",
+                           yanchor="top", font={"size": 10, "color": "#555"}, bgcolor="rgba(255,255,255,0.8)")

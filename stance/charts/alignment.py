@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from stance.charts import mark_breaks
 from stance.charts.heatmap import esc, hatch_missing, pivot
 
 AGREE_COLOURSCALE = "YlGnBu"
@@ -113,16 +114,6 @@ def _year_hover(r, measure: str) -> str:
     if np.isnan(r.agree):
         return f"<b>{int(r.year)}</b>: {_votes(int(r.common))}, votes do not vary: {measure} undefined"
     return f"<b>{int(r.year)}</b>: {_value_text(r.agree, measure)} on {_votes(int(r.common))}"
-
-
-def mark_breaks(fig: go.Figure, breaks: Sequence[tuple[str, str, str]]) -> None:
-    """A dotted line where a followed UN seat passed to a successor ("Soviet Union → Russia"),
-    so a reader sees where one state's record ends and the next one's begins."""
-    for _line, date, what in breaks:
-        year = int(date[:4]) + (pd.Timestamp(date).dayofyear - 1) / 365
-        fig.add_vline(x=year - 0.5, line={"dash": "dot", "color": "#777", "width": 1})
-        fig.add_annotation(x=year - 0.5, y=1, yref="paper", text=esc(what), showarrow=False, xanchor="left",
-                           yanchor="top", font={"size": 10, "color": "#555"}, bgcolor="rgba(255,255,255,0.8)")
 
 
 def pair_chart(by_year: pd.DataFrame, name_a: str, name_b: str, min_votes: int, measure: str = "agreement",

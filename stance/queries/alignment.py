@@ -142,9 +142,12 @@ def follow_seat(vm: VoteMatrix) -> VoteMatrix:
         np.maximum(votes[:, at[line]], vm.votes[:, column], out=votes[:, at[line]])
     cast = (votes > 0).sum(axis=0)
     order = np.lexsort((np.asarray(line_codes, dtype=object).astype(str), -cast))
-    labels = line_labels(line_codes)
+    merged = {line for code, line in zip(vm.codes, lines, strict=True) if code != line}
+    labels = line_labels(merged)
+    names = dict(zip(vm.codes, vm.names, strict=True))
     return VoteMatrix(votes[:, order], vm.years, tuple(line_codes[i] for i in order),
-                      tuple(labels[line_codes[i]] for i in order), vm.ids)
+                      tuple(labels.get(line_codes[i]) or names.get(line_codes[i], line_codes[i]) for i in order),
+                      vm.ids)
 
 
 def countries(vm: VoteMatrix) -> pd.DataFrame:

@@ -32,7 +32,8 @@ def line_of(code: str) -> str:
 
 def follow(df: pd.DataFrame, column: str = "actor", name_column: str | None = "actor_name") -> pd.DataFrame:
     """Rows relabelled to their seat's line: `column` becomes the line's code, `name_column` its
-    label ("Russia (Soviet Union to 1991)"), `cast_by` keeps the name of the state that cast a
+    label ("Russia (Soviet Union to 1991)" where the rows do reach back to the Soviet Union, else
+    plain "Russia"), `cast_by` keeps the name of the state that cast a
     followed row (empty where the line's own state did), and `<column>_as_stored` its code."""
     if df.empty:
         return df.assign(cast_by=pd.Series(dtype=object))
@@ -41,7 +42,8 @@ def follow(df: pd.DataFrame, column: str = "actor", name_column: str | None = "a
     cast_by = [reg.name(code) if code != line else None for code, line in zip(df[column], lines, strict=True)]
     out = df.assign(**{column: lines, "cast_by": cast_by, f"{column}_as_stored": df[column]})
     if name_column is not None:
-        out[name_column] = lines.map(reg.seat_label)
+        followed = set(lines[lines != df[column]])  # lines that really run back through a predecessor here
+        out[name_column] = [reg.seat_label(line) if line in followed else reg.name(line) for line in lines]
     return out
 
 
@@ -59,3 +61,36 @@ def line_labels(codes: Iterable[str]) -> dict[str, str]:
     """Code -> legend label, following the seat: {'RUS': 'Russia (Soviet Union to 1991)'}."""
     reg = registry()
     return {code: reg.seat_label(code) for code in codes}
+
+
+def fold_actors(actors: pd.DataFrame) -> pd.DataFrame:
+    """A picker's actor list (code, name and counts) with one row per seat's line: the Soviet
+    Union's counts join Russia's under "Russia (Soviet Union to 1991)"; the order is kept."""
+    if actors.empty:
+        return actors
+    reg = registry()
+    lines = actors["code"].map(reg.seat_line)
+    followed = set(lines[lines != actors["code"]])
+    counts = [c for c in actors.columns if c not in ("code", "name")]
+    folded = (actors.assign(code=lines).groupby("code", sort=False, as_index=False)[counts].sum()
+              if counts else actors.assign(code=lines).drop_duplicates("code"))
+    folded.insert(1, "name", [reg.seat_label(c) if c in followed else reg.name(c) for c in folded["code"]])
+    return folded.reset_index(drop=True)
+
+
+def follow_yearly(yearly: pd.DataFrame) -> pd.DataFrame:
+    """Per actor-year vote counts (stance.queries.vote_years) on the seat's line: a succession
+    year's two states add up (West Germany and Germany in 1990), the mean weighted by votes."""
+    if yearly.empty:
+        return yearly
+    df = follow(yearly).assign(weighted=yearly["mean"] * yearly["votes"])
+    out = df.groupby(["actor", "actor_name", "year"], as_index=False)[["votes", "yes", "abstain", "no",
+                                                                      "weighted"]].sum()
+    return out.assign(mean=out["weighted"] / out["votes"]).drop(columns="weighted")
+
+
+def subject(points: pd.DataFrame) -> pd.Series:
+    """Who a followed row's evidence is from: the state that cast it, else the line's name."""
+    if "cast_by" not in points:
+        return points["actor_name"]
+    return points["cast_by"].where(points["cast_by"].notna(), points["actor_name"])

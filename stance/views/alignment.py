@@ -35,6 +35,7 @@ from stance.views.common import (
     md_escape,
     read,
     require_data,
+    seat_toggle,
     seed_from_url,
     set_url,
     year_range_picker,
@@ -74,7 +75,6 @@ def measure_ui() -> tuple[str, bool, bool]:
                   "expected agreement, graded, s, kappa or pi")
     seed_from_url("important", _parse_flag, False, "expected 1 or 0")
     seed_from_url("unanimous", _parse_flag, True, "expected 1 or 0")
-    seed_from_url("seat", _parse_flag, True, "expected 1 or 0")
     left, middle, right, last = st.columns([1.5, 1, 1, 1])
     with left:
         measure = st.selectbox("Measure", measures.MEASURES, format_func=measures.LABELS.get, key="measure",
@@ -88,10 +88,7 @@ def measure_ui() -> tuple[str, bool, bool]:
         unanimous = st.checkbox("Count unanimous roll calls", key="unanimous",
                                 help="Untick to leave out roll calls on which every state that voted voted alike.")
     with last:
-        st.checkbox("Follow the UN seat", key="seat",
-                    help="On: a state's figures run back through the states whose UN seat it continued (Russia "
-                         "through the Soviet Union, Germany through West Germany, Serbia through Serbia and "
-                         "Montenegro, Yemen through North Yemen). Off: each state is its own line.")
+        seat_toggle()
     return measure, important, not unanimous
 
 

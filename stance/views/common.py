@@ -286,7 +286,7 @@ def unless(value: T, default: T) -> T | None:
 # visible change. So the menu is ours: each link carries the selection, the next page opens on it
 # and writes nothing new, and Back returns to the previous page as it was.
 
-SHARED = ("issue", "actors", "from", "to", "evidence", "actor")  # the URL parameters the menu carries
+SHARED = ("issue", "actors", "from", "to", "evidence", "actor", "seat")  # the URL parameters the menu carries
 
 
 @contextlib.contextmanager
@@ -304,6 +304,17 @@ def shared_menu(pages: list) -> Iterator[None]:
 
 
 # --- Shared pickers --------------------------------------------------------------------------
+
+def seat_toggle() -> bool:
+    """"Follow the UN seat", on by default (URL seat=0 turns it off), shared by the pages that draw
+    a state over time: Russia's line then runs back through the Soviet Union (data/successions.csv)."""
+    seed_from_url("seat", lambda raw: {"1": True, "0": False}.get(raw.strip()), True, "expected 1 or 0")
+    return st.checkbox("Follow the UN seat", key="seat",
+                       help="On: a state's line runs back through the states whose UN seat it continued (Russia "
+                            "through the Soviet Union, Germany through West Germany, Serbia through Serbia and "
+                            "Montenegro, Yemen through North Yemen), marked where the seat passed on. Off: each "
+                            "state is its own line.")
+
 
 def issue_picker(issues: pd.DataFrame, key: str = "issue") -> str:
     slugs = issues["slug"].tolist()

@@ -26,6 +26,7 @@ from stance.views.common import (
     digits,
     md_escape,
     read,
+    seat_toggle,
     seed_from_url,
     set_url,
     year_range_picker,
@@ -180,10 +181,7 @@ def render() -> None:
                 .sort_values(["votes", "actor"], ascending=[False, True])
                 .rename(columns={"actor": "code"}))
     span = (int(ours["year"].min()), int(ours["year"].max()))
-    seed_from_url("seat", _parse_flag, True, "expected 1 or 0")
-    if st.checkbox("Follow the UN seat", key="seat", help="On: Russia's line runs back through the Soviet Union, "
-                   "Germany's through West Germany, Serbia's through Serbia and Montenegro, Yemen's through North "
-                   "Yemen (data/successions.csv). Off: each state is its own line."):
+    if seat_toggle():
         # a year of a succession has both states' estimates (West Germany and Germany in 1990): the line
         # shows the one resting on more votes
         ours = (seats.follow(ours, "actor", "name").sort_values("votes", ascending=False)

@@ -15,7 +15,9 @@ import pandas as pd
 import streamlit as st
 
 from stance import charts
+from stance.charts import mark_breaks
 from stance.model import format_date, stance_text
+from stance.queries import seats
 from stance.views.common import (
     actor_picker,
     evidence_card,
@@ -26,6 +28,7 @@ from stance.views.common import (
     read,
     require_data,
     safe_link,
+    seat_toggle,
     set_url,
     unless,
     year_range_picker,
@@ -35,7 +38,7 @@ from stance.views.common import (
 def evidence_frame(points: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Date": [format_date(d, p) for d, p in zip(points["date"], points["date_precision"], strict=True)],
-        "Actor": points["actor_name"],
+        "Actor": seats.subject(points),
         "Kind": points["kind"].map(charts.KIND_LABELS),
         "Stance": points["stance"].map(stance_text),
         "Speaker": points["speaker"], "Quote or vote": points["text"], "Notes": points["notes"],
@@ -47,7 +50,8 @@ def show_evidence(point: pd.Series) -> None:
     """The full record behind one point: what was said, by whom, where to check it."""
     heading = (f"{charts.KIND_LABELS[point['kind']]} · {format_date(point['date'], point['date_precision'])} · "
                f"stance {stance_text(point['stance'])}")
-    evidence_card(point, heading, point["actor_name"], (("Quote or vote", "text"), ("Speaker", "speaker"),
+    who = point.get("cast_by") if isinstance(point.get("cast_by"), str) else point["actor_name"]
+    evidence_card(point, heading, who, (("Quote or vote", "text"), ("Speaker", "speaker"),
                                                         ("Notes", "notes"), ("Coded by", "coder"),
                                                         ("Source", "source_title")))
 
@@ -140,15 +144,22 @@ def render() -> None:
     if actors.empty:
         st.info("Nothing recorded on this issue yet.")
         st.stop()
+    follow = seat_toggle()
+    if follow:
+        actors = seats.fold_actors(actors)
     span = read("issue_years", issue)
     chosen = actor_picker(actors, years=range(span[0], span[1] + 1))
     first, last = year_range_picker(*span)
     kinds = evidence_picker()
-    set_url(issue=issue, actors=chosen, evidence=unless(kinds, "both"), **{"from": first, "to": last})
+    set_url(issue=issue, actors=chosen, evidence=unless(kinds, "both"), seat=None if follow else 0,
+            **{"from": first, "to": last})
     if not chosen:
         st.info("Pick at least one actor, or a group.")
         st.stop()
-    points = read("stance_points", issue, tuple(chosen), f"{first}-01-01", f"{last}-12-31")
+    asked = seats.with_predecessors(chosen) if follow else tuple(chosen)
+    points = read("stance_points", issue, asked, f"{first}-01-01", f"{last}-12-31")
+    if follow:
+        points = seats.follow(points)
     if kinds != "both":
         points = points[points["kind"] == kinds[:-1]].reset_index(drop=True)
     if points.empty:
@@ -157,12 +168,16 @@ def render() -> None:
         st.stop()
     yearly = None
     if (points["kind"] == "vote").any() and votes_as_picker(votes_many(points)) == "year":
-        yearly = read("vote_years", issue, tuple(chosen), f"{first}-01-01", f"{last}-12-31")
+        yearly = read("vote_years", issue, asked, f"{first}-01-01", f"{last}-12-31")
+        all_points = points
         points = points[points["kind"] == "statement"].reset_index(drop=True)
-        all_points = read("stance_points", issue, tuple(chosen), f"{first}-01-01", f"{last}-12-31")
+        if follow:
+            yearly = seats.follow_yearly(yearly)
     events = read("resolutions", issue)
     events = events[(events["date"].dt.year >= first) & (events["date"].dt.year <= last)]
     fig = charts.timeline(points, meta["title"], events, chosen, (first, last), yearly)
+    if follow:
+        mark_breaks(fig, [b for b in seats.breaks(chosen) if f"{first}" < b[1] <= f"{last}-12-31"], dates=True)
     st.caption(position_rule(kinds) + " Each marker is one piece of evidence; a dotted step joins points at "
                "most a year apart and stops at longer gaps, where there is no evidence."
                + (" Votes are summed up per year: click a square, or pick a year under the chart, to see each vote."
