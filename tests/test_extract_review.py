@@ -23,7 +23,7 @@ from tests.pages import page_app
 
 GOLD = PROJECT_DIR / "tests" / "gold"
 ARTICLES = GOLD / "articles"
-WANG = ARTICLES / "01_wang_proposal.txt"  # four proposals, one of them a direct quotation
+WANG = ARTICLES / "01_wang_proposal.txt"  # four confident proposals (one a direct quotation), one recall-first
 URL = "https://example.org/gold/01"
 
 
@@ -34,8 +34,9 @@ def run(*args: str) -> tuple[int, str]:
 
 @pytest.fixture
 def queued(sample_db: Path) -> Path:
-    """The sample database with the Wang article's proposals in the queue."""
-    code, out = run("extract", str(WANG), "--url", URL, "--outlet", "Wire", "--db", str(sample_db))
+    """The sample database with the Wang article's four confident proposals in the queue."""
+    code, out = run("extract", str(WANG), "--url", URL, "--outlet", "Wire", "--confident-only", "--db",
+                    str(sample_db))
     assert code == 0, out
     return sample_db
 
@@ -62,8 +63,12 @@ def test_evaluate_prints_precision_recall_f1_and_each_miss_and_false_alarm() -> 
     alarms = len(re.findall(r"^FALSE ALARM ", out, re.M))
     assert int(hits[1]) + alarms == int(hits[2]) == int(header[3])  # every proposal is a hit or a false alarm
     assert int(hits[1]) + misses == int(header[2])  # every label is a hit or a miss
-    # The figures are deterministic: the targets of the issue hold on this set.
-    assert figures["precision"] >= 0.85 and figures["recall"] >= 0.70
+    # The figures are deterministic: the targets of the issue hold on this set. They count the
+    # recall-first proposals ("issue and actor, no stance cue") as a coder sees them; the confident
+    # ones alone are held to the precision they had before that mode existed.
+    assert figures["precision"] >= 0.75 and figures["recall"] >= 0.95
+    confident = re.search(r"^confident proposals alone: precision ([01]\.\d{3}) .*recall ([01]\.\d{3})", out, re.M)
+    assert confident and float(confident[1]) >= 0.85 and float(confident[2]) >= 0.70
 
 
 def test_the_gold_set_has_the_hard_cases_it_promises() -> None:
@@ -79,11 +84,11 @@ def test_the_gold_set_has_the_hard_cases_it_promises() -> None:
 
 def test_extract_prints_each_proposal_and_a_second_run_proposes_nothing_new(sample_db: Path) -> None:
     code, first = run("extract", str(WANG), "--url", URL, "--db", str(sample_db))
-    assert code == 0 and "4 proposals, 4 new" in first
-    assert first.count("\n+ ") == 4 and "CHN  double-freeze" in first and "speaker: Wang Yi, Foreign Minister" in first
+    assert code == 0 and "5 proposals, 5 new" in first
+    assert first.count("\n+ ") == 5 and "CHN  double-freeze" in first and "speaker: Wang Yi, Foreign Minister" in first
     before = fingerprint(sample_db), proposals(sample_db)
     code, second = run("extract", str(WANG), "--url", URL, "--db", str(sample_db))
-    assert code == 0 and "4 proposals, 0 new" in second and second.count("\n= ") == 4
+    assert code == 0 and "5 proposals, 0 new" in second and second.count("\n= ") == 5
     assert (fingerprint(sample_db), proposals(sample_db)) == before
 
 
@@ -165,7 +170,7 @@ def test_reject_needs_a_reason_keeps_it_out_and_remembers(queued: Path) -> None:
     assert fingerprint(queued) == before  # no statement, no source, nothing else
     row = proposals(queued)[pid]
     assert (row["status"], row["decided_by"], row["reason"]) == ("rejected", "Bo", "the object, not the subject")
-    code, out = run("extract", str(WANG), "--db", str(queued))  # read again: still rejected, nothing new
+    code, out = run("extract", str(WANG), "--confident-only", "--db", str(queued))  # read again: nothing new
     assert "0 new" in out and proposals(queued)[pid]["status"] == "rejected"
 
 

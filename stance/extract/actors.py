@@ -49,6 +49,7 @@ class Context:
     date: str | None = None
     seen_people: set[str] = field(default_factory=set)
     last_person: Group | None = None
+    last_plural: list[str] = field(default_factory=list)  # "Russia and China ...": whom "they" stands for next
 
 
 def find_groups(tokens: list[Token], lex: Lexicon, ctx: Context, cue_starts: set[int]) -> list[Group]:
@@ -94,7 +95,7 @@ def _items(tokens: list[Token], lex: Lexicon, ctx: Context, cue_starts: set[int]
     kept = []
     for m in chosen:
         if isinstance(m.payload, Name):
-            if _hyphenated(tokens, m):
+            if _hyphenated(tokens, m, cue_starts):
                 continue
             if m.payload.kind == "demonym" and not _demonym_acts(tokens, m, titles_at, cue_starts, chosen):
                 continue
@@ -107,10 +108,19 @@ def _earlier_full_name(candidates: list[tuple[int, Match]], person: Person, befo
                and m.end - m.start > 1 for _, m in candidates)
 
 
-def _hyphenated(tokens: list[Token], m: Match) -> bool:
-    """'U.S.-ROK exercises', 'Russia-China roadmap': a modifier, not an actor."""
+def _hyphenated(tokens: list[Token], m: Match, cue_starts: set[int] = frozenset()) -> bool:
+    """'U.S.-ROK exercises', 'Russia-China roadmap': a modifier, not an actor. But an agent before a
+    participle ('a US-drafted text', 'the China-proposed approach') and owners joined before a
+    stance noun ('a Russian-Chinese plan') are actors."""
     after = m.end < len(tokens) and tokens[m.end].kind == "hyphen"
     before = m.start > 0 and tokens[m.start - 1].kind == "hyphen"
+    if after and m.end + 1 < len(tokens) and tokens[m.end + 1].norm.endswith("ed") and not before:
+        return False
+    if after and m.end + 2 < len(tokens) and m.end + 2 in cue_starts and not before:
+        return False  # "Russian-Chinese plan": the first owner
+    if before and not after and m.end in cue_starts and m.start >= 2 and tokens[m.start - 2].kind == "word" \
+            and tokens[m.start - 2].capitalised:
+        return False  # ... and the second
     return after or before
 
 
@@ -216,6 +226,9 @@ def _pronouns(tokens: list[Token], groups: list[Group], ctx: Context) -> list[Gr
             person = person or ctx.last_person
             if person and person.actor:
                 out.append(Group(i, i + 1, person.actor, tok.text, person.speaker, person.person, "pronoun"))
+        elif word == "they" and ctx.last_plural:
+            # "Wang and Lavrov met. They backed ...": the actors of the last joint subject
+            out += [Group(i, i + 1, actor, tok.text, None, None, "pronoun") for actor in ctx.last_plural]
         elif word in FIRST_PERSON:
             out.append(Group(i, i + 1, None, tok.text, None, None, "first-person", word in {"our", "my"}))
     return out

@@ -30,6 +30,7 @@ from stance.extract.text import Token, tokenize
 
 EXTRACT_DIR = DATA_DIR / "extract"
 GAP = None  # a slot that is a gap
+WIDE_GAP = ()  # "....": a gap that may cross commas and brackets ("halt its tests, while the US ... exercises")
 MAX_GAP = 12
 GAP_TOKENS = {"word", "abbr", "num", "poss", "hyphen", "quote"}
 
@@ -71,8 +72,8 @@ def compile_phrase(text: str, payload: Any, verb: bool = False, exact_case: bool
                    proper: bool = False, loose: bool = False) -> Phrase:
     slots: list[tuple[tuple[str, ...], ...] | None] = []
     for i, part in enumerate(text.split()):
-        if part == "...":
-            slots.append(GAP)
+        if part in {"...", "...."}:
+            slots.append(GAP if part == "..." else WIDE_GAP)
             continue
         alternatives: set[tuple[str, ...]] = set()
         for alt in part.split("|"):
@@ -85,7 +86,7 @@ def compile_phrase(text: str, payload: Any, verb: bool = False, exact_case: bool
             else:
                 alternatives.add(words)
         slots.append(tuple(sorted(alternatives)))
-    if not slots or slots[0] is GAP or slots[-1] is GAP:
+    if not slots or slots[0] in (GAP, WIDE_GAP) or slots[-1] in (GAP, WIDE_GAP):
         raise LexiconError(f"phrase {text!r}: a phrase cannot start or end with '...'")
     return Phrase(text, tuple(slots), payload, exact_case, proper, loose)
 
@@ -120,7 +121,7 @@ class PhraseSet:
     def add(self, phrase: Phrase) -> None:
         self.phrases.append(phrase)
         first = phrase.slots[0]
-        assert first is not GAP
+        assert first is not GAP and first != WIDE_GAP
         for alt in first:
             self._first[alt[0]].append(phrase)
 
@@ -144,8 +145,13 @@ class PhraseSet:
     def find(self, tokens: list[Token]) -> list[Match]:
         """Non-overlapping matches, left to right, the longest (then the first listed) at each start."""
         out: list[Match] = []
+        first = self._first
         i = 0
         while i < len(tokens):
+            tok = tokens[i]
+            if tok.text not in first and tok.norm not in first:  # most words start no phrase: skip them fast
+                i += 1
+                continue
             best = max(self.matches_at(tokens, i), key=lambda m: m.end - m.start, default=None)
             if best:
                 out.append(best)
@@ -162,13 +168,13 @@ def _match_slots(tokens: list[Token], i: int, slots: tuple, exact: bool, loose: 
     if not slots:
         return i
     slot, rest = slots[0], slots[1:]
-    if slot is GAP:
+    if slot is GAP or slot == WIDE_GAP:
         j, skipped = i, 0
         while j < len(tokens) and skipped <= MAX_GAP:
             end = _match_slots(tokens, j, rest, exact, loose, False)
             if end is not None:
                 return end
-            if tokens[j].kind not in GAP_TOKENS:
+            if tokens[j].kind not in GAP_TOKENS and not (slot == WIDE_GAP and tokens[j].text in {",", "(", ")"}):
                 return None
             skipped += tokens[j].kind != "hyphen"
             j += 1
@@ -209,6 +215,7 @@ class Cue:
     polarity: int  # +1 supports, -1 opposes, 0 an intensifier
     strength: int  # 1 or 2
     kind: str  # act | judgement | intensifier
+    noun: bool = False  # match "noun": a stance noun that needs an owner ("proposal", "suggestion")
 
 
 @dataclass(frozen=True)
@@ -260,6 +267,8 @@ class Lexicon:
     short_names: PhraseSet = field(default_factory=PhraseSet)
     titles: PhraseSet = field(default_factory=PhraseSet)
     persons: list[Person] = field(default_factory=list)
+    descriptions: PhraseSet = field(default_factory=PhraseSet)  # an issue described, not named
+    carriers: PhraseSet = field(default_factory=PhraseSet)  # nouns a description hangs on ("a proposal that ...")
 
     def people_in_office(self, actor: str | None, role: str, on: str | None) -> list[Person]:
         """Who held `role` for `actor` on a date (ISO, any precision): the date window decides."""
@@ -319,7 +328,10 @@ def load(data_dir: Path = EXTRACT_DIR, registry_dir: Path = DATA_DIR) -> Lexicon
         kind = row["kind"]
         if kind not in {"act", "judgement", "intensifier"}:
             raise LexiconError(f"{path}: kind {kind!r} for {row['cue']!r} must be act, judgement or intensifier")
-        cue = Cue(row["cue"], _int(path, row, "polarity", {-1, 0, 1}), _int(path, row, "strength", {1, 2}), kind)
+        if row["match"] not in {"verb", "exact", "noun"}:
+            raise LexiconError(f"{path}: match {row['match']!r} for {row['cue']!r} must be verb, exact or noun")
+        cue = Cue(row["cue"], _int(path, row, "polarity", {-1, 0, 1}), _int(path, row, "strength", {1, 2}), kind,
+                  noun=row["match"] == "noun")
         lex.cues.add(compile_phrase(row["cue"], cue, verb=row["match"] == "verb", loose=True))
     path = data_dir / "negations.csv"
     for row in _rows(path, ("phrase", "kind", "match", "strength")):
@@ -332,6 +344,7 @@ def load(data_dir: Path = EXTRACT_DIR, registry_dir: Path = DATA_DIR) -> Lexicon
     for row in _rows(path, ("issue", "phrase", "context")):
         context = tuple(c.strip().lower() for c in row["context"].split("|") if c.strip())
         lex.issues.add(compile_phrase(row["phrase"], IssuePhrase(row["phrase"], row["issue"], context)))
+    _load_descriptions(lex, data_dir)
     for name in country_names(registry_dir):
         lex.names.add(compile_phrase(name.text, name, exact_case=_acronym(name.text), proper=True))
     path = data_dir / "metonyms.csv"
@@ -355,6 +368,23 @@ def load(data_dir: Path = EXTRACT_DIR, registry_dir: Path = DATA_DIR) -> Lexicon
         if person.short:
             lex.short_names.add(compile_phrase(person.short, person, proper=True))
     return lex
+
+
+def _load_descriptions(lex: Lexicon, data_dir: Path) -> None:
+    """descriptions.csv: an issue described in words ("testing stopped in return for the drills
+    stopped"); carriers.csv: the nouns such a description hangs on ("a proposal that ..."), where the
+    issue is taken to be named, so "turned down a plan by Beijing and Moscow under which the allies
+    ... pause their drills in return for ..." reads as rejecting the double freeze."""
+    path = data_dir / "descriptions.csv"
+    if path.exists():
+        for row in _rows(path, ("issue", "description", "context")):
+            context = tuple(c.strip().lower() for c in row["context"].split("|") if c.strip())
+            lex.descriptions.add(compile_phrase(row["description"],
+                                                IssuePhrase(row["description"], row["issue"], context)))
+    path = data_dir / "carriers.csv"
+    if path.exists():
+        for row in _rows(path, ("noun",)):
+            lex.carriers.add(compile_phrase(row["noun"], row["noun"]))
 
 
 def _acronym(text: str) -> bool:

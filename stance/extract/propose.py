@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stance.extract import dates
+from stance.extract import dates, recall
 from stance.extract.actors import Context, find_groups
 from stance.extract.lexicon import Lexicon, lexicon
-from stance.extract.rules import Finding, analyse, findings, governed
+from stance.extract.rules import Finding, analyse, findings, governed, joint_subject
 from stance.extract.text import Article, Sentence, read_article, sentences_of, tokenize
 from stance.ingest.records import stable_id
 
@@ -29,6 +29,7 @@ class Options:
     url: str | None = None
     outlet: str | None = None
     speaker_actor: str | None = None
+    recall_first: bool = True  # also propose every sentence naming an issue and an actor (stance/extract/recall.py)
 
 
 @dataclass
@@ -81,14 +82,20 @@ def extract(article: Article, options: Options = Options(), lex: Lexicon | None 
     ctx = Context()
     recent: list[tuple[int, str]] = []
     named: set[str] = set()
+    confident: list[Finding] = []
+    candidates: list[tuple[Sentence, Finding, dates.When | None]] = []
     result.sentences = sentences_of(paragraphs)
     for sentence in result.sentences:
         sentence_when = dates.sentence_date(sentence.text, when)
         ctx.date = sentence_when.date if sentence_when else None
         an = analyse(sentence.text, lex, ctx, context, _recent_issue(recent, named, sentence.index), speaker_actor)
         if not sentence.question:
-            for f in _merge(findings(an)):
+            merged = [f for f in _merge(findings(an)) if not recall.misread(f)]
+            for f in merged:
                 result.proposals.append(_proposal(article_id, sentence, f, sentence_when))
+            confident += merged
+            if options.recall_first:
+                candidates += [(sentence, f, sentence_when) for f in recall.candidates(an, merged)]
         recent += [(sentence.index, h.issue) for h in an.issues]
         named.update(h.issue for h in an.issues)
         people = [g for g in an.groups if g.kind == "person" and g.person]
@@ -96,6 +103,11 @@ def extract(article: Article, options: Options = Options(), lex: Lexicon | None 
         subjects = [g for g in people if not governed(an, g)]  # "He" is Lavrov in "Lavrov met Wang. He..."
         if people:
             ctx.last_person = (subjects or people)[-1]
+        plural = joint_subject(an)
+        if plural or an.groups:
+            ctx.last_plural = plural
+    recall.settle_signs([f for _, f, _ in candidates], confident)
+    result.proposals += [_proposal(article_id, s, f, w) for s, f, w in candidates]  # after the confident ones
     return result
 
 

@@ -34,6 +34,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from stance.extract.actors import Context, Group, find_groups
+from stance.extract.describe import described
+from stance.extract.grammar import verbs
 from stance.extract.lexicon import Cue, IssuePhrase, Lexicon, Match, Modifier
 from stance.extract.text import Token, quote_regions, tokenize
 
@@ -41,19 +43,7 @@ PREPOSITIONS = {"with", "to", "against", "on", "from", "at", "for", "of", "towar
                 "by", "than", "into", "over", "about", "upon", "in", "like", "unlike", "including", "via", "across",
                 "after", "before", "during", "under", "without", "through", "amid", "despite", "besides", "beyond",
                 "near", "around", "behind", "as", "within"}
-OBJECT_VERBS = {"urge", "urged", "urges", "urging", "ask", "asked", "asks", "asking", "press", "pressed", "presses",
-                "pressing", "tell", "told", "tells", "telling", "encourage", "encouraged", "encourages",
-                "encouraging", "persuade", "persuaded", "invite", "invited", "allow", "allowed", "prompting",
-                "prompted", "forcing", "forced", "warned", "warning", "warns", "met", "meets", "meeting", "thanked",
-                "blamed", "accused", "accusing"}
-SPEECH_VERBS = {"said", "says", "say", "told", "tells", "added", "adds", "stated", "declared", "noted", "stressed",
-                "insisted", "warned", "wrote", "argued", "explained", "asserted", "affirmed", "announced",
-                "reiterated", "replied", "saying", "according", "asked", "continued"}
-LIGHT_VERBS = {"expressed", "expresses", "express", "expressing", "voiced", "voices", "voice", "voicing",
-               "reiterated", "reiterates", "reaffirmed", "reaffirms", "gave", "give", "gives", "giving", "offered",
-               "offers", "declared", "announced", "pledged", "pledges", "renewed", "renews", "showed", "shows",
-               "signalled", "signaled", "stated", "restated", "confirmed", "ensure", "ensures", "ensured",
-               "ensuring", "lent", "lend", "lends", "made", "make", "makes", "threw", "extended", "extends"}
+OBJECT_VERBS, SPEECH_VERBS, LIGHT_VERBS = verbs("object"), verbs("speech"), verbs("light")
 DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "my", "this", "that", "these", "those", "any",
                "no", "'s", "such", "'"}
 NP_ADJECTIVES = {"full", "strong", "firm", "broad", "continued", "unwavering", "own", "renewed", "clear", "joint",
@@ -76,7 +66,7 @@ class Finding:
     actor: str
     issue: str
     stance: int
-    cue: Match
+    cue: Match | None  # None: a recall-first candidate, no cue tied to the actor
     rule: str
     confidence: float
     speaker: str | None = None
@@ -106,6 +96,7 @@ class Analysis:
     issues: list[IssueHit]
     quotes: list[tuple[int, int]]  # token ranges (open quote index, close quote index) of direct quotations
     speaker_actor: str | None
+    recent_issue: str | None = None  # what a bare "voted in favour." at a clause's end is about
 
     def quote_of(self, i: int) -> tuple[int, int] | None:
         return next((q for q in self.quotes if q[0] < i < q[1]), None)
@@ -122,14 +113,15 @@ def analyse(text: str, lex: Lexicon, ctx: Context, issue_context: set[str], rece
     groups = find_groups(tokens, lex, ctx, {m.start for m in cues if _noun_form(tokens, m)})
     issues = _issues(tokens, lex, issue_context, recent_issue)
     return Analysis(text, tokens, groups, cues, intensifiers, lex.modifiers.find(tokens), issues,
-                    _direct_quotes(text, tokens), speaker_actor)
+                    _direct_quotes(text, tokens), speaker_actor, recent_issue)
 
 
 def _noun_form(tokens: list[Token], cue: Match) -> bool:
     """A cue written as a noun ("proposal", "support", "backing"): what a demonym may own."""
     form = tokens[cue.start].norm
     first = cue.payload.text.split("|")[0].split()[0].lower()
-    return cue.payload.text in NOUN_CUES or (cue.payload.kind == "act" and (form == first or form.endswith("ing")))
+    return cue.payload.text in NOUN_CUES or cue.payload.noun or \
+        (cue.payload.kind == "act" and (form == first or form.endswith("ing")))
 
 
 def _issues(tokens: list[Token], lex: Lexicon, issue_context: set[str], recent: str | None) -> list[IssueHit]:
@@ -147,6 +139,19 @@ def _issues(tokens: list[Token], lex: Lexicon, issue_context: set[str], recent: 
                 out.append(IssueHit(m.start, m.end, last, True))
             continue
         out.append(IssueHit(m.start, m.end, phrase.issue, False))
+    return described(tokens, lex, issue_context, _named_after(tokens, out))
+
+
+def _named_after(tokens: list[Token], hits: list[IssueHit]) -> list[IssueHit]:
+    """'a proposal for a dual suspension', 'the plan built on a double freeze': a proposal noun whose
+    issue is named right after it (up to four words on, no punctuation between) is that issue, not
+    the one named earlier."""
+    out = []
+    for h in hits:
+        named = next((n for n in hits if not n.anaphor and h.end <= n.start <= h.end + 4), None)
+        if h.anaphor and named is not None and all(t.is_word for t in tokens[h.end:named.start]):
+            h = IssueHit(h.start, h.end, named.issue, True)
+        out.append(h)
     return out
 
 
@@ -219,6 +224,9 @@ def _intervening_cue(an: Analysis, i: int) -> Match | None:
 def _issue_for(an: Analysis, cue: Match) -> tuple[IssueHit | None, int, str]:
     """The issue a cue is about, how many flips lie between them, and a note on how it was found."""
     kind = cue.payload.kind
+    own = next((h for h in an.issues if h.start <= cue.start < h.end), None)
+    if own is not None and _nominal(an, cue):  # "made a similar suggestion": the noun is the issue mention
+        return own, len(_flip_around(an, own)), ""
     order = ("before", "after") if kind == "judgement" else ("after", "before")
     for direction in order:
         if direction == "before" and kind != "judgement" and not _looks_back(an, cue):
@@ -230,7 +238,15 @@ def _issue_for(an: Analysis, cue: Match) -> tuple[IssueHit | None, int, str]:
         hit, flips = _before(an, cue, len(an.tokens))
         if hit:
             return hit, len(flips | _flip_around(an, hit)), "issue named earlier in the sentence"
+    if kind == "act" and not an.issues and an.recent_issue and _ends_clause(an, cue):
+        # "The other members ... voted in favour.": about what the sentences before were about
+        return IssueHit(cue.start, cue.end, an.recent_issue, True), 0, "issue named in the sentence before"
     return None, 0, ""
+
+
+def _ends_clause(an: Analysis, cue: Match) -> bool:
+    nxt = an.tokens[cue.end] if cue.end < len(an.tokens) else None
+    return nxt is None or nxt.text in {".", ";", "!"}
 
 
 def _looks_back(an: Analysis, cue: Match) -> bool:
@@ -286,6 +302,8 @@ def _in_object(an: Analysis, inner: Match) -> bool:
     if j < 0:
         return False
     prev = an.tokens[j]
+    if prev.kind == "hyphen" and any(g.end == j for g in an.groups):  # "blocked a US-drafted text"
+        return True
     if prev.norm in {"for", "of"} | DETERMINERS:
         return True
     return any(g.end == j + 1 for g in an.groups if g.kind != "first-person")
@@ -336,6 +354,13 @@ def _stance(an: Analysis, cue: Match, flips: int) -> tuple[int, list[str], float
     return polarity * strength, notes, confidence
 
 
+def stance_of_cue(an: Analysis, cue: Match) -> int:
+    """A cue's stance on its own (negation and intensity read, no actor or issue): 0 when hedged."""
+    if cue.payload.polarity == 0 or _hedged(an, cue):
+        return 0
+    return _stance(an, cue, 0)[0]
+
+
 def _intensified(an: Analysis, cue: Match) -> bool:
     for m in an.intensifiers:
         between = an.tokens[m.end:cue.start]
@@ -382,6 +407,8 @@ def _actors_for(an: Analysis, cue: Match) -> list[Attribution]:
         return out
     if quote:
         inside = _subject(an, cue, within=quote)
+        if not inside and _nonactor_subject(an, cue, quote):  # '"Others keep asking for it," he said'
+            return []
         speaker = _quote_speaker(an, quote)
         if inside and inside[0].kind not in {"first-person", "pronoun"}:
             spk = speaker.speaker if speaker and speaker.actor == inside[0].actor else inside[0].speaker
@@ -389,7 +416,7 @@ def _actors_for(an: Analysis, cue: Match) -> list[Attribution]:
         if speaker:
             return [(speaker, "quote", speaker.speaker, quote_text)]
         return []
-    agent = _passive_agent(an, cue)
+    agent = _passive_agent(an, cue) or _compound_agent(an, cue)
     if agent:
         return [(g, "passive", g.speaker, None) for g in agent]
     if _nominal(an, cue):
@@ -444,6 +471,9 @@ def governed(an: Analysis, g: Group) -> bool:
                 return False
             j = left.start - 1
             continue
+        if tok.norm == "as" and j >= 2 and [t.norm for t in an.tokens[j - 2:j]] == ["as", "well"]:
+            j -= 3  # "Ghana, as well as Gabon": a list, not the preposition "as"
+            continue
         break
     if j < 0:
         return False
@@ -474,7 +504,29 @@ def _subject(an: Analysis, cue: Match, within: tuple[int, int] | None = None) ->
     nearest = max(candidates, key=lambda g: g.end)
     if nearest.kind == "blocker":  # "the sanctions the Security Council imposed": not the earlier actor's act
         return []
+    if nearest.kind == "pronoun":  # "they" may stand for several actors, all on its one word
+        return [g for g in candidates if (g.start, g.end) == (nearest.start, nearest.end) and g.actor]
     return _coordinated_left(an, nearest)
+
+
+def joint_subject(an: Analysis) -> list[str]:
+    """The actors of a sentence's joint subject ("Russia and China", "Wang and Lavrov"): two or more
+    coordinated actors that are nobody's object. What "they" in the next sentence stands for."""
+    for g in an.groups:
+        if not g.actor or g.kind in {"blocker", "pronoun"} or governed(an, g):
+            continue
+        run = _coordinated_right(an, g)
+        actors = list(dict.fromkeys(x.actor for x in run if x.actor))
+        if len(actors) >= 2:
+            return actors
+    return []
+
+
+def _nonactor_subject(an: Analysis, cue: Match, within: tuple[int, int]) -> bool:
+    """The nearest subject before the cue inside the quotation is no actor of ours ("others", "the
+    Council"): the speaker is quoting someone else's position."""
+    candidates = [g for g in an.groups if _eligible(an, g, cue.start, within)]
+    return bool(candidates) and max(candidates, key=lambda g: g.end).kind == "blocker"
 
 
 def _coordinated_left(an: Analysis, g: Group) -> list[Group]:
@@ -527,11 +579,24 @@ def _passive_agent(an: Analysis, cue: Match) -> list[Group]:
     return []
 
 
+def _hyphen_joined(an: Analysis, g: Group) -> bool:
+    """The second of two owners joined by a hyphen: 'a Russian-Chinese plan'."""
+    return g.start > 0 and an.tokens[g.start - 1].kind == "hyphen"
+
+
+def _compound_agent(an: Analysis, cue: Match) -> list[Group]:
+    """'a US-drafted text', 'the China-proposed approach': the actor joined to the cue by a hyphen."""
+    j = cue.start - 1
+    if j < 1 or an.tokens[j].kind != "hyphen":
+        return []
+    return [g for g in an.groups if g.end == j and g.actor][:1]
+
+
 def _nominal(an: Analysis, cue: Match) -> bool:
     """A stance noun ('the Chinese proposal', 'its support for', 'Moscow's backing') rather than a verb
     ('China proposed'): a noun cue, or a verb cue in its base or -ing form opening with a determiner
     or an owner's 's."""
-    if cue.payload.text in NOUN_CUES:
+    if cue.payload.text in NOUN_CUES or cue.payload.noun:
         return True
     if cue.payload.kind != "act":
         return False
@@ -576,8 +641,9 @@ def _owner(an: Analysis, cue: Match) -> list[Attribution]:
     inside = [g for g in an.groups if start <= g.start and g.end <= cue.start and g.kind != "first-person"]
     if inside:
         first = inside[0]
-        return [(g, "owner", g.speaker, None) for g in _coordinated_right(an, first) if g.end <= cue.start] \
-            or [(first, "owner", first.speaker, None)]
+        owners = [g for g in _coordinated_right(an, first) if g.end <= cue.start] or [first]
+        owners += [g for g in inside if g not in owners and g.actor and _hyphen_joined(an, g)]
+        return [(g, "owner", g.speaker, None) for g in owners]
     pronoun = next((t for t in an.tokens[start:cue.start] if t.norm in POSSESSIVE_PRONOUNS | {"our", "my"}), None)
     before = an.tokens[start - 1].norm if start > 0 else ""
     if pronoun is not None and pronoun.norm in {"our", "my"}:

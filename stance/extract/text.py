@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -60,9 +61,10 @@ class Token:
     end: int
     kind: str  # abbr | word | poss | num | quote | dash | hyphen | punct
 
-    @property
+    @cached_property
     def norm(self) -> str:
-        """The form lexicons are matched in: lower case, straight apostrophes."""
+        """The form lexicons are matched in: lower case, straight apostrophes (computed once: the
+        lexicons ask for it hundreds of times a sentence)."""
         return self.text.lower().replace("’", "'")
 
     @property
