@@ -8,6 +8,7 @@ for every command.
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 
 import click
 import sqlite_utils
@@ -56,27 +57,36 @@ def _wrapped(text: str, indent: str = "      ") -> str:
               "name or code (default: the publisher, if --outlet names a ministry of a state).")
 @click.option("--evaluate", "gold", type=click.Path(exists=True, file_okay=False), default=None,
               help="Score the extractor on a gold folder instead (see tests/gold/README.md).")
+@click.option("--articles", "articles_dir", type=click.Path(file_okay=False), default=None,
+              help="With --evaluate: the folder holding the gold set's article files (default: its articles/). "
+              "Articles not there are skipped and counted.")
+@click.option("--confident-only", is_flag=True, help="Leave out the recall-first candidates (sentences naming an "
+              "issue and an actor with no stance cue tied to them, proposed with confidence 0.2).")
 @db_option
 def extract(articles: tuple[str, ...], date: str | None, url: str | None, outlet: str | None,
-            speaker_actor: str | None, gold: str | None, db_path: str | None) -> None:
+            speaker_actor: str | None, gold: str | None, articles_dir: str | None, confident_only: bool,
+            db_path: str | None) -> None:
     """Propose statements from news articles or press releases (plain text or saved HTML).
 
     Each proposal names the actor, issue, stance and date, with the sentence, the rule and cues
     that produced it, and goes to the review queue (python -m stance review), never straight into
-    the statements. Reading an article again proposes nothing new.
+    the statements. Reading an article again proposes nothing new. Every sentence that names (or
+    describes) an issue and an actor is proposed too, with confidence 0.2 and the reason "issue and
+    actor, no stance cue", after the confident ones (--confident-only leaves them out).
 
     \b
     Examples:
       python -m stance extract story.txt --url https://example.org/story --outlet Reuters
       python -m stance extract statement.html --speaker-actor JPN --date 2017-12-23
       python -m stance extract --evaluate tests/gold
+      python -m stance extract --evaluate tests/gold_real --articles ~/saved-pages
     """
     if gold:
-        click.echo(report(run_evaluation(gold), gold))
+        click.echo(report(run_evaluation(gold, articles_dir=articles_dir), gold))
         return
     if not articles:
         raise click.UsageError("name at least one article file (or use --evaluate GOLD_DIR)")
-    options = _options(date, url, outlet, speaker_actor)
+    options = replace(_options(date, url, outlet, speaker_actor), recall_first=not confident_only)
     total = new = 0
     with database(db_path, write=True) as db:
         _ensure_reference_data(db)
