@@ -1,0 +1,189 @@
+"""The rules added for real published text (issues described rather than named, proposal owners,
+joint subjects, light and speech verbs, the recall-first mode) and the evaluation's report, on
+sentences written for these tests: the published excerpts of tests/gold_real/ are not shipped
+(their publishers' copyright), so only its index and labels are checked here."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from stance.cli import cli
+from stance.extract.evaluate import fingerprint
+from stance.extract.grammar import _table
+from stance.extract.lexicon import LexiconError
+from stance.extract.propose import Options, extract
+from stance.extract.text import article_from_text
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT / "tests" / "gold_real"
+DF, SANC = "double-freeze", "dprk-sanctions"
+
+
+def found(text: str, recall_first: bool = False) -> set[tuple[str, str, int]]:
+    result = extract(article_from_text(text), Options(recall_first=recall_first))
+    return {(p.actor, p.issue, p.sign) for p in result.proposals}
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_the_real_gold_set_ships_its_index_and_labels_but_no_text() -> None:
+    articles, labels = _rows(REAL / "articles.csv"), _rows(REAL / "labels.csv")
+    assert len(articles) == 55 and len({a["outlet"] for a in articles}) >= 10 and len(labels) == 220
+    assert {a["kind"] for a in articles} == {"wire", "ministry", "UN"}
+    assert len({a["id"] for a in articles}) == len(articles)
+    for a in articles:  # the split is the URL hash's parity, fixed before any extractor run
+        assert a["url"].startswith(("http://", "https://")) and a["cut"]
+        even = int(hashlib.sha1(a["url"].encode()).hexdigest(), 16) % 2 == 0
+        assert a["part"] == ("dev" if even else "locked"), a["id"]
+    # labels are facts, not words: no evidence column, a sentence number and a fingerprint each
+    assert list(labels[0]) == ["id", "actor", "issue", "stance", "date", "sentence", "sentence_sha1", "case"]
+    assert {g["id"] for g in labels} <= {a["id"] for a in articles}
+    assert all(int(g["sentence"]) >= 1 and re.fullmatch(r"[0-9a-f]{12}", g["sentence_sha1"]) for g in labels)
+    assert not any(re.search(r"[\"“”‘’]|(^|\s)'", g["case"]) for g in labels)  # no quoted words
+    shipped = {p.name for p in REAL.iterdir()} - {"articles"}
+    assert shipped == {"README.md", "articles.csv", "labels.csv"}
+    assert "/tests/gold_real/articles/" in (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the double freeze described without its name, a joint subject proposing it
+    ("Beijing and Moscow proposed on Monday that North Korea stop its nuclear and missile testing while Seoul "
+     "and Washington refrain from their big military drills.", {("RUS", DF, 1), ("CHN", DF, 1)}),
+    ("China suggested that Pyongyang suspend its tests in exchange for a suspension of the allied drills.",
+     {("CHN", DF, 1)}),
+    # the owners of a described proposal, against the actor who rejects it
+    ("The United States rejected a joint proposal from Beijing and Moscow that Seoul and Washington suspend "
+     "their drills in return for Pyongyang stopping its missile tests.",
+     {("USA", DF, -1), ("CHN", DF, 1), ("RUS", DF, 1)}),
+    # two owners joined by a hyphen; a drafter joined to its participle
+    ("The White House dismissed a Chinese-Russian plan that Pyongyang freeze its testing while the allies "
+     "freeze their drills.", {("USA", DF, -1), ("RUS", DF, 1), ("CHN", DF, 1)}),
+    ("Moscow and Beijing vetoed a US-drafted sanctions resolution on North Korea.",
+     {("RUS", SANC, -1), ("CHN", SANC, -1), ("USA", SANC, 1)}),
+    # the Security Council is nobody's stance; North Korea does not support the sanctions on it
+    ("The Security Council imposed fresh sanctions on North Korea.", set()),
+    ("Italy urged North Korea to comply with the sanctions resolutions.", {("ITA", SANC, 1)}),
+    # a light verb's subject owns the stance noun after it
+    ("China said it had made a proposal for a dual suspension.", {("CHN", DF, 1)}),
+    # a speaker who mentions others asking for it does not hold their position
+    ('"Some people keep asking us for the double freeze. We will not accept the double freeze," the Secretary '
+     'of State, Rex Tillerson, said.', {("USA", DF, -1)}),
+])
+def test_rules_for_real_text(text: str, expected: set) -> None:
+    assert found(text) == expected
+
+
+def test_a_list_of_voters_votes_for_what_the_sentence_before_named() -> None:
+    text = ("Russia and China blocked a draft resolution that would have tightened the sanctions on North Korea.\n\n"
+            "Everyone else on the Council - Britain and France, as well as Ghana, Gabon and Norway - voted in favour.")
+    assert found(text) == {("RUS", SANC, -1), ("CHN", SANC, -1), ("GBR", SANC, 1), ("FRA", SANC, 1),
+                           ("GHA", SANC, 1), ("GAB", SANC, 1), ("NOR", SANC, 1)}
+
+
+def test_they_stands_for_the_last_joint_subject() -> None:
+    text = ("Wang Yi and Sergey Lavrov met in Beijing on Monday.\n\n"
+            "They also endorsed the suspension-for-suspension proposal.")
+    assert found(text) == {("CHN", DF, 1), ("RUS", DF, 1)}
+
+
+def test_no_recall_first_candidate_from_a_heading() -> None:
+    heading = "Foreign Secretary's statement on the new sanctions resolution on North Korea"
+    text = f"Statement from the Minister\n\n{heading}\n\nThe Obama administration dismissed the double freeze."
+    result = extract(article_from_text(text), Options())
+    assert {(p.actor, p.issue, p.stance, p.rule) for p in result.proposals} == {("USA", DF, -1, "subject")}
+    # the same words ending in a full stop are a sentence, and a candidate
+    assert ("GBR", SANC, 1) in found(text.replace(heading, heading + "."), recall_first=True)
+
+
+def test_a_proposal_noun_takes_the_issue_named_right_after_it() -> None:
+    text = "Japan welcomed the sanctions on North Korea.\n\nChina said it had made a proposal for a dual suspension."
+    assert found(text) == {("JPN", SANC, 1), ("CHN", DF, 1)}
+
+
+def test_recall_first_proposes_issue_and_actor_without_a_cue_last_and_says_why() -> None:
+    text = ("Japan welcomed resolution 2375 against North Korea.\n\n"
+            "Italy's foreign minister discussed the sanctions on North Korea for an hour on Tuesday.")
+    result = extract(article_from_text(text), Options())
+    confident = [p for p in result.proposals if p.rule != "recall"]
+    candidates = [p for p in result.proposals if p.rule == "recall"]
+    assert [(p.actor, p.issue) for p in confident] == [("JPN", SANC)]
+    assert [(p.actor, p.issue) for p in candidates] == [("ITA", SANC)]
+    assert result.proposals[-1] is candidates[-1] and candidates[0].confidence <= 0.2
+    assert "issue and actor, no stance cue" in candidates[0].notes and "check it" in candidates[0].notes
+    assert found(text, recall_first=False) == {("JPN", SANC, 1)}
+
+
+VETO = ("Russia and China vetoed a draft resolution that would have tightened the sanctions on North Korea.\n\n"
+        "Britain regretted the outcome of the vote.")
+WELCOME = "Statement by the Foreign Minister\n\nJapan welcomes the new Security Council resolution on North Korea."
+
+
+def _gold(folder: Path) -> Path:
+    """A gold set in tests/gold_real's form (labels by sentence number and fingerprint), three
+    articles of which one is not saved."""
+    folder.mkdir()
+    (folder / "articles.csv").write_text(
+        "id,part,url,outlet,speaker_actor,date,kind,cut\n"
+        "veto,dev,https://example.org/veto,Wire,,2022-05-27,wire,whole\n"
+        "welcome,locked,https://example.org/welcome,Ministry of Foreign Affairs of Japan,JPN,2017-09-12,ministry,"
+        "whole\n"
+        "unsaved,locked,https://example.org/unsaved,Wire,,2017-07-04,wire,whole\n", encoding="utf-8")
+    veto = [s.text for s in extract(article_from_text(VETO), Options()).sentences]
+    rows = [("veto", "RUS", -1, 1, veto[0], "veto; joint subject"), ("veto", "CHN", -1, 1, veto[0], "veto"),
+            ("veto", "GBR", 1, 2, veto[1], "issue implied"),
+            ("welcome", "JPN", 1, 1, WELCOME.split("\n\n")[1], "publisher voice"),
+            ("unsaved", "CHN", 1, 1, "(not saved)", "joint subject")]
+    lines = ["id,actor,issue,stance,date,sentence,sentence_sha1,case"]
+    lines += [f"{i},{a},{SANC},{s},,{n},{fingerprint(text)},{case}" for i, a, s, n, text, case in rows]
+    (folder / "labels.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_evaluate_breaks_figures_down_and_prints_each_miss_with_its_sentence(tmp_path: Path) -> None:
+    gold, saved = _gold(tmp_path / "gold"), tmp_path / "saved"
+    saved.mkdir()
+    (saved / "veto.txt").write_text(VETO, encoding="utf-8")
+    # a fuller copy of the page: the labelled sentence is found by its fingerprint, not its number
+    (saved / "welcome.txt").write_text("Statement by the Foreign Minister\n\nNorth Korea fired a missile on Friday."
+                                       "\n\n" + WELCOME.split("\n\n")[1], encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", "--evaluate", str(gold), "--articles", str(saved)],
+                                catch_exceptions=False)
+    out = result.output
+    assert result.exit_code == 0
+    assert f"1 of 3 articles not present locally; saved copies go in {saved}/" in out
+    assert "gold set" in out and "2 articles, 4 labelled statements" in out
+    assert re.search(r"^recall\s+0\.750 \(3/4\)", out, re.M)
+    for heading in ("by issue:", "by publisher kind:", "by part:", "by hard case (recall):",
+                    "confident proposals alone:"):
+        assert heading in out
+    for kind in ("wire", "ministry"):
+        assert re.search(rf"^  {kind}\s+precision [01]\.\d{{3}} \(\d+/\d+\)\s+recall [01]\.\d{{3}}", out, re.M)
+    assert re.search(r"^  locked\s+precision 1\.000 \(1/1\)\s+recall 1\.000 \(1/1\)", out, re.M)
+    assert re.search(r"^  issue implied\s+0\.000 \(0/1\)", out, re.M)
+    assert re.findall(r"^MISS .*", out, re.M) == [
+        "MISS         veto.txt: GBR dprk-sanctions +1 [issue implied] sentence 2 in “Britain regretted the outcome "
+        "of the vote.”"]
+
+
+def test_evaluate_without_the_saved_articles_says_where_they_go_and_is_no_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["extract", "--evaluate", str(REAL), "--articles", str(tmp_path)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"note: 55 of 55 articles not present locally; saved copies go in {tmp_path}/")
+    assert "0 articles, 0 labelled statements" in result.output
+
+
+def test_verbs_file_errors_name_the_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "verbs.csv"
+    path.write_text("word,kind,notes\nsaid,speech,\nhailed,shouting,\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"verbs.csv:3: kind 'shouting'"):
+        _table(path)
