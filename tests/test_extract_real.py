@@ -179,7 +179,8 @@ def test_evaluate_without_the_saved_articles_says_where_they_go_and_is_no_error(
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"note: 55 of 55 articles not present locally; saved copies go in {tmp_path}/")
-    assert "0 articles, 0 labelled statements" in result.output
+    assert "0 articles, 0 labelled statements" in result.output and "nothing to score" in result.output
+    assert "precision" not in result.output  # no figures from nothing
 
 
 def test_verbs_file_errors_name_the_file_and_line(tmp_path: Path) -> None:

@@ -257,6 +257,8 @@ def report(score: Score, folder: str | Path) -> str:
         lines.insert(0, f"note: {len(score.absent)} of {score.listed} articles not present locally; saved copies go "
                         f"in {score.articles_dir}/ (as <id>.txt: see the set's README.md); the figures are those "
                         "of the articles present")
+    if not score.articles:
+        return "\n".join(lines[:2] + ["nothing to score: no article of the set is present"])
     lines += breakdown(score)
     for label in score.misses:
         lines.append(f"MISS         {label.file}: {label.actor} {label.issue} {label.sign:+d} "
