@@ -197,6 +197,8 @@ REVIEWED = {
     "stance/ingest/load.py": {"table", "names", "marks", "', '.join(key)", "updates"},  # a format's TABLE,
     # TABLE_COLUMNS and primary key (_PRIMARY_KEYS), all fixed in code
     "stance/queries/idealpoints.py": {"table", "', '.join(cols)"},  # _insert: ideal-point tables and columns
+    "stance/queries/team.py": {"done", "where"},  # fixed "AND ... = ?" fragments chosen by a flag
+    "stance/team.py": {"where"},  # "AND issue IN (?, ?, ...)"
     "stance/queries/__init__.py": {"where", "name"},
     "stance/queries/compare.py": {"points", "where", "select", "table", "issue_col", "day_col", "op"},
     "stance/queries/explore.py": {"where", "source", "branch.where('r.date >= ?', 'r.date <= ?')"},
