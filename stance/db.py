@@ -72,8 +72,32 @@ def unusable(path: str | os.PathLike, for_writing: bool = False) -> str | None:
     return _schema_problem(path, for_writing)
 
 
+def held_open_here(path: Path) -> bool:
+    """Does this process already hold `path` open (a SQLite connection to it, most likely)?
+
+    Opening and closing the file with Python's open() would then drop every POSIX lock this
+    process holds on it: the locks by which SQLite's other connections here tell the world
+    they are reading. Another process, seeing no reader, may then checkpoint and delete the
+    WAL under them ("disk I/O error" in a dashboard reading during a load). Linux answers from
+    /proc/self/fd; elsewhere a -shm file beside the database stands for "may be open"."""
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        return Path(f"{path}-shm").exists()
+    target = os.path.realpath(path)
+    for fd in os.listdir(fds):
+        try:
+            if os.readlink(fds / fd) == target:
+                return True
+        except OSError:
+            continue  # closed since listing
+    return False
+
+
 def _header_problem(path: Path, size: int) -> str | None:
-    """Random bytes and truncated copies, told from the header alone."""
+    """Random bytes and truncated copies, told from the header alone; not read while this
+    process holds the file open (see held_open_here: it was checked when that was opened)."""
+    if held_open_here(path):
+        return None
     try:
         with open(path, "rb") as fh:
             header = fh.read(100)

@@ -249,6 +249,46 @@ def _snapshot(db) -> tuple[int, int, int, int, int]:
         db.execute("ROLLBACK")
 
 
+SHARED_LOCK_PROBE = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+try:  # SQLite's SHARED lock range (unix VFS: PENDING_BYTE 0x40000000 + 2, 510 bytes)
+    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 510, 0x40000002, 0)
+    print("free")
+except OSError:
+    print("held")
+"""
+
+
+def shared_lock_held_elsewhere(db: Path) -> bool:
+    """Does some other process (this one, seen from outside) hold SQLite's shared lock on `db`?"""
+    out = subprocess.run([sys.executable, "-c", SHARED_LOCK_PROBE, str(db)], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip() == "held"
+
+
+def test_checking_a_database_keeps_this_process_s_locks(sample_db_template: Path, tmp_path: Path) -> None:
+    """Opening a database checks its header; done with Python's open() and close() while a
+    connection here is mid-read, that would drop every POSIX lock this process holds on the
+    file. Another process, closing its connection, would then believe no one reads and delete
+    the WAL under our reader: the "disk I/O error" a dashboard saw during a load (about one run
+    in two of the test below). Here: a page mid-read, a second page opens the same file, and
+    from outside the first page's shared lock must still be seen."""
+    db_path = copy_db(sample_db_template, tmp_path / "stance.db")
+    reader = open_db(db_path, read_only=True)
+    reader.execute("BEGIN")
+    try:
+        assert queries.counts(reader)["statements"] > 0
+        assert shared_lock_held_elsewhere(db_path), "a read transaction holds SQLite's shared lock"
+        open_db(db_path, read_only=True).close()
+        open_db(db_path).close()
+        assert shared_lock_held_elsewhere(db_path), "opening the file again dropped this process's lock"
+    finally:
+        reader.execute("ROLLBACK")
+        reader.close()
+
+
 def test_readers_and_a_second_writer_during_a_large_load(undl_file: Path, undl_run: dict, sample_db_template: Path,
                                                          tmp_path: Path) -> None:
     """While a large load runs, the dashboard's queries keep answering (never "database is
