@@ -1,0 +1,112 @@
+"""A click on the Timeline opens the record drawn at that spot, in a real browser (issue 11, item 1).
+
+Points are found by their data (actor, day, stance) in plotly's own full data and clicked at the
+pixel plotly drew them, so the test clicks what a person would click.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from stance.devserver import wait_for_chart
+from tests.browser import require_browser
+
+pytestmark = pytest.mark.browser
+
+require_browser()
+
+# Centre of the marker of `actor` on `day` whose drawn stance is within 0.3 of `stance`, in page pixels.
+FIND_POINT = """(a) => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
+  for (const t of gd._fullData) {
+    if (t.meta !== a.actor) continue;
+    for (let i = 0; i < t.x.length; i++) {
+      if (String(t.x[i]).startsWith(a.day) && Math.abs(t.y[i] - a.stance) < 0.3)
+        return {x: box.left + xa._offset + xa.d2p(t.x[i]), y: box.top + ya._offset + ya.d2p(t.y[i])};
+    }
+  }
+  return null;
+}"""
+
+
+def click_point(page, actor: str, day: str, stance: int) -> None:  # noqa: ANN001
+    page.evaluate("() => document.querySelector('.js-plotly-plot').scrollIntoView({block: 'center'})")
+    spot = page.evaluate(FIND_POINT, {"actor": actor, "day": day, "stance": stance})
+    assert spot is not None, f"no point drawn for {actor} on {day} at {stance}"
+    page.mouse.click(spot["x"], spot["y"])
+    page.mouse.move(5, 5)  # the hover box repeats the quote: move away so only the card shows it
+
+
+OPTION = '[data-testid="stRadioOption"]'
+
+
+def option_labels(page) -> list[str]:  # noqa: ANN001
+    return [option.text_content() or "" for option in page.locator(OPTION).all()]
+
+
+def checked_label(page) -> str | None:  # noqa: ANN001
+    checked = page.locator(f'{OPTION}[data-selected="true"]')
+    return checked.text_content() if checked.count() == 1 else None
+
+
+@pytest.fixture
+def page(sample_server: str, chromium):
+    page = chromium.new_page(viewport={"width": 1400, "height": 1400})
+    yield page
+    page.close()
+
+
+RUSSIA = "a path to a dead end"
+CHINA = "Reliance on sanctions will not help to resolve the Peninsula issue,"
+
+
+def card_subject(page) -> str:  # noqa: ANN001
+    """Who the evidence card is about: its first plain-text line."""
+    return (page.locator('[data-testid="stText"]').first.text_content() or "").strip()
+
+
+def pick(page, text: str) -> None:  # noqa: ANN001
+    """Pick the record whose label holds `text` and wait for its card."""
+    page.locator(OPTION).filter(has_text=text).click()
+    page.get_by_role("link", name="Open the source").wait_for(timeout=20_000)
+
+
+def test_clicking_russias_veto_day_point_opens_russias_card(sample_server: str, page) -> None:  # noqa: ANN001
+    """China's statement of that day has the same stance: the two share a spot, and both are offered."""
+    page.goto(f"{sample_server}/?issue=dprk-sanctions&actors=CHN,RUS")
+    wait_for_chart(page)
+    click_point(page, "RUS", "2022-05-26", -2)
+    page.locator(OPTION).first.wait_for(timeout=20_000)
+    assert [label.split(" · ")[0] for label in option_labels(page)] == ["China", "Russia"]
+    # No card until one is picked: plotly's choice among overlapping markers is a guess.
+    assert checked_label(page) is None and page.get_by_text(CHINA, exact=True).count() == 0
+    pick(page, "Russia · statement")
+    assert card_subject(page) == "Russia" and page.get_by_text(RUSSIA, exact=True).count() == 1
+    assert page.get_by_text("Vassily Nebenzia, Permanent Representative to the UN", exact=True).count() == 1
+    assert page.get_by_text(CHINA, exact=True).count() == 0
+    pick(page, "China · statement")
+    page.get_by_text(CHINA, exact=True).wait_for(timeout=20_000)
+    assert card_subject(page) == "China" and page.get_by_text(RUSSIA, exact=True).count() == 0
+
+
+def test_points_of_several_actors_at_one_spot_are_all_listed(sample_server: str, page) -> None:  # noqa: ANN001
+    """Resolution 2397: the P5 voted yes and Russia spoke, all at +1 on 22 December 2017."""
+    page.goto(f"{sample_server}/?issue=dprk-sanctions&actors=CHN,FRA,GBR,RUS,USA")
+    wait_for_chart(page)
+    click_point(page, "FRA", "2017-12-22", 1)
+    page.get_by_text("6 records are drawn at this spot", exact=False).wait_for(timeout=20_000)
+    assert [label.split(" · ")[0] for label in option_labels(page)] == [
+        "China", "France", "United Kingdom", "Russia", "Russia", "United States"]
+    pick(page, "France · UN vote")
+    assert card_subject(page) == "France"
+    pick(page, "Russia · statement")
+    page.get_by_text("Это минимально приемлемый", exact=False).last.wait_for(timeout=20_000)
+
+
+def test_a_point_alone_opens_its_card_at_once(sample_server: str, page) -> None:  # noqa: ANN001
+    page.goto(f"{sample_server}/?issue=dprk-sanctions&actors=RUS")
+    wait_for_chart(page)
+    click_point(page, "RUS", "2022-05-26", -2)
+    page.get_by_role("link", name="Open the source").wait_for(timeout=20_000)
+    assert page.get_by_text(RUSSIA, exact=True).count() == 1 and page.locator(OPTION).count() == 0
