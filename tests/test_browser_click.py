@@ -110,3 +110,31 @@ def test_a_point_alone_opens_its_card_at_once(sample_server: str, page) -> None:
     click_point(page, "RUS", "2022-05-26", -2)
     page.get_by_role("link", name="Open the source").wait_for(timeout=20_000)
     assert page.get_by_text(RUSSIA, exact=True).count() == 1 and page.locator(OPTION).count() == 0
+
+
+# Centre of a country's outline on the Map, found by its ISO-3 code in plotly's bound data.
+FIND_COUNTRY = """(code) => {
+  for (const p of document.querySelectorAll('.choroplethlocation')) {
+    if (p.__data__ && p.__data__.loc === code) {
+      const b = p.getBoundingClientRect();
+      return {x: b.left + b.width / 2, y: b.top + b.height / 2};
+    }
+  }
+  return null;
+}"""
+
+
+def test_clicking_a_country_on_the_map_opens_its_evidence(sample_server: str, page) -> None:  # noqa: ANN001
+    page.goto(f"{sample_server}/map?issue=dprk-sanctions&year=2022")
+    wait_for_chart(page)
+    page.wait_for_selector(".choroplethlocation", timeout=30_000)
+    spot = page.evaluate(FIND_COUNTRY, "CHN")
+    assert spot is not None
+    page.mouse.click(spot["x"], spot["y"])
+    page.mouse.move(5, 5)
+    timeline = page.get_by_role("link", name="All its evidence on this issue (Timeline)")
+    timeline.wait_for(timeout=20_000)
+    assert card_subject(page) == "China"
+    assert page.get_by_text(CHINA, exact=True).count() == 1  # China's veto-day statement, its latest by 2022
+    assert timeline.get_attribute("href") == "./?issue=dprk-sanctions&actors=CHN"
+    assert page.get_by_role("link", name="Actor profile").last.get_attribute("href") == "./actor?actor=CHN"
