@@ -51,8 +51,11 @@ def test_junk_search_never_raises_and_leaves_the_data_intact(db, text: str) -> N
     assert explore.count(db, q=text) == len(rows)
     if explore.search_expression(text) is None:  # no words: the search is ignored (the page says so)
         assert len(rows) == explore.count(db)
-    else:
-        assert set(rows["kind"]) <= {"statement"}
+    else:  # a vote is found only by words its resolution's symbol, title or description holds
+        for ref in set(rows.loc[rows["kind"] == "vote", "ref"]):
+            found = db.execute("SELECT symbol, title, description, id FROM resolutions WHERE id = ?", [ref]).fetchone()
+            said = " ".join(v for v in found if v).lower()
+            assert all(term.lower() in said for term, _ in explore.search_terms(text))
     assert db.execute("SELECT count(*), group_concat(id) FROM statements").fetchone() == before
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.execute("INSERT INTO statements_fts (statements_fts) VALUES ('integrity-check')")
@@ -226,15 +229,23 @@ def test_changing_a_filter_changes_the_rows(sample_db: Path, monkeypatch: pytest
     assert not at.exception and not at.dataframe and "at least one stance" in at.info[0].value
 
 
-def test_search_box_shows_statements_only_and_says_so(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_search_box_finds_statements_by_words_and_votes_by_resolution(sample_db: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     handle = open_db(sample_db)
     word = _a_quote_word(handle)
     expected = _word_matches(handle, word)
+    votes_2397 = handle.execute("SELECT count(*) FROM votes WHERE resolution = 'S/RES/2397 (2017)' "
+                                "AND vote IN ('yes', 'no', 'abstain')").fetchone()[0]
     handle.close()
-    at = page_app("explore", sample_db, monkeypatch, q=word)
+    at = page_app("explore", sample_db, monkeypatch, q=word, kind="statements")
     assert not at.exception
     assert set(at.dataframe[0].value["Record id"]) == expected
-    assert any("votes are left out" in c.value for c in at.caption)
+    at.radio(key="ex_kind").set_value("both").run()
+    assert any("UN votes on their resolution's symbol" in c.value for c in at.caption)
+    at.text_input(key="ex_q").set_value("S/RES/2397").run()  # issue 11 item 5: votes found by symbol
+    shown = at.dataframe[0].value
+    assert set(shown.loc[shown["Kind"] == "UN vote", "Record id"]) == {"S/RES/2397 (2017)"}
+    assert (shown["Kind"] == "UN vote").sum() == votes_2397 == 15
     at.text_input(key="ex_q").set_value("'; DROP TABLE statements; --").run()
     assert not at.exception
     assert sqlite3.connect(sample_db).execute("SELECT count(*) FROM statements").fetchone()[0] > 0
@@ -312,13 +323,15 @@ def _view_where(issue, actors, start, end, kind, stances, q) -> tuple[str, list]
         clauses.append(f"p.stance IN ({', '.join('?' * len(stances))})")
         params += list(stances)
     expression = explore.search_expression(q)
-    if expression:
-        clauses.append("p.kind = 'statement' AND p.ref IN (SELECT s.id FROM statements_fts f "
-                       "JOIN statements s ON s.rowid = f.rowid WHERE statements_fts MATCH ?)")
-        params.append(expression)
-        if kind == "votes":
-            clauses.append("0")
-    elif kind != "both":
+    if expression:  # statements by the FTS index; votes by their resolution's symbol, title, description
+        words = [term for term, _ in explore.search_terms(q)]
+        matching = " AND ".join("instr(lower(coalesce(r.symbol, '') || ' ' || coalesce(r.title, '') || ' ' || "
+                                "coalesce(r.description, '') || ' ' || r.id), lower(?)) > 0" for _ in words)
+        clauses.append("((p.kind = 'statement' AND p.ref IN (SELECT s.id FROM statements_fts f "
+                       "JOIN statements s ON s.rowid = f.rowid WHERE statements_fts MATCH ?)) OR "
+                       f"(p.kind = 'vote' AND p.ref IN (SELECT r.id FROM resolutions r WHERE {matching})))")
+        params += [expression] + words
+    if kind != "both":
         clauses.append("p.kind = ?")
         params.append(kind[:-1])
     return " WHERE " + " AND ".join(clauses), params

@@ -212,7 +212,7 @@ def _mark_events(fig: go.Figure, events: pd.DataFrame, years: tuple[int, int] | 
         if where is None:
             continue
         last_at[where] = ev.date
-        label = str(ev.id).replace("S/RES/", "").split(" (")[0]
+        label = str(getattr(ev, "label", None) or ev.id).replace("S/RES/", "").split(" (")[0]
         notes.append({"x": ev.date, "y": 1.0 if where == "top" else 0.0, "yref": "paper",
                       "text": label + (" ✗" if failed else ""), "showarrow": False, "textangle": -90,
                       "xanchor": "right", "yanchor": "top" if where == "top" else "bottom",

@@ -20,6 +20,7 @@ import pandas as pd
 import sqlite_utils
 
 import stance
+from stance.db import VOTE_LABEL_SQL, VOTE_SOURCE_TITLE_SQL, VOTE_URL_SQL
 from stance.model import STANCE_LABELS
 from stance.queries import _marks, frame
 
@@ -83,10 +84,11 @@ STATEMENT_ROWS = """
 VOTE_ROWS = f"""
     SELECT r.date AS day, r.date, r.issue, i.title AS issue_title, v.actor, a.name AS actor_name, 'vote' AS kind,
            {VOTE_STANCE} AS stance, NULL AS speaker,
-           v.resolution || ': voted ' || v.vote
+           {VOTE_LABEL_SQL} || ': voted ' || v.vote
                || CASE r.adopted WHEN 1 THEN ' (adopted)' WHEN 0 THEN ' (not adopted)' ELSE '' END
                || COALESCE(' - ' || r.title, '') AS text,
-           NULL AS notes, src.title AS source_title, src.url AS source_url, v.resolution AS ref
+           NULL AS notes, {VOTE_SOURCE_TITLE_SQL} AS source_title, {VOTE_URL_SQL} AS source_url,
+           v.resolution AS ref
     FROM resolutions r CROSS JOIN votes v ON v.resolution = r.id JOIN actors a ON a.code = v.actor
     JOIN issues i ON i.slug = r.issue LEFT JOIN sources src ON src.id = r.source_id"""
 
@@ -106,8 +108,9 @@ def _branches(issue: str | None, actors: Sequence[str], start: str | None, end: 
               stances: Sequence[int], q: str | None) -> tuple[Branch | None, Branch | None]:
     """(statements, votes) under the filters; None for a half that cannot match.
 
-    Search covers what was said: votes have no quote, speaker or notes, so a search leaves them
-    out, and with votes alone nothing matches. Votes only carry stances -1, 0 and +1.
+    A search finds statements by what was said (quote, speaker, notes: the FTS index) and votes
+    by their resolution (symbol, title, description: every word must appear in one of them).
+    Votes only carry stances -1, 0 and +1.
     """
     expression = search_expression(q)
     statements = votes = None
@@ -117,10 +120,22 @@ def _branches(issue: str | None, actors: Sequence[str], start: str | None, end: 
         if expression:
             statements.clauses.append("s.rowid IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)")
             statements.params.append(expression)
-    if kind != "statements" and not expression and (not stances or VOTE_STANCES & set(stances)):
+    if kind != "statements" and (not stances or VOTE_STANCES & set(stances)):
         clauses, params = _filters("r.issue", "v.actor", "r.date", VOTE_STANCE, issue, actors, start, end, stances)
         votes = Branch([COUNTED_VOTES] + clauses, params, "r.date")
+        if expression:
+            for term, _prefix in search_terms(q):
+                votes.clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in RESOLUTION_TEXT) + ")")
+                votes.params.extend([_like(term)] * len(RESOLUTION_TEXT))
     return statements, votes
+
+
+RESOLUTION_TEXT = ("r.symbol", "r.title", "r.description", "r.id")  # what a search reads of a vote
+
+
+def _like(term: str) -> str:
+    """A LIKE pattern that finds `term` anywhere, its own % and _ taken literally."""
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _filters(issue_col: str, actor_col: str, day_col: str, stance_col: str, issue: str | None,

@@ -97,8 +97,9 @@ def filters_ui(issues: pd.DataFrame) -> Filters:
     if st.session_state["ex_issue"] not in titles:
         st.session_state["ex_issue"] = ""
 
-    q = st.text_input("Search quotes, speakers and notes", key="ex_q", max_chars=MAX_QUERY_CHARS,
-                      placeholder="e.g. sanctions, Wang Yi, suspension*  (all words must appear; * matches a prefix)")
+    q = st.text_input("Search quotes, speakers, notes and resolutions", key="ex_q", max_chars=MAX_QUERY_CHARS,
+                      placeholder="e.g. sanctions, Wang Yi, suspension*, A/RES/72/188  (all words must appear; "
+                                  "* matches a prefix)")
     issue_col, actors_col, years_col = st.columns([2, 3, 2])
     with issue_col:
         issue = st.selectbox("Issue", [""] + list(titles), key="ex_issue",
@@ -123,9 +124,8 @@ def filters_ui(issues: pd.DataFrame) -> Filters:
 
 def citation_filters(f: Filters) -> dict[str, object]:
     """The filters as a reader of the CSV needs them to reproduce it."""
-    searching = search_expression(f.q) is not None
     return {"issue": f.issue, "actors": ",".join(f.actors), "from": f.start[:4], "to": f.end[:4],
-            "kind": "statements" if searching else f.kind,
+            "kind": f.kind,
             "stance": "" if f.stances == STANCES else ",".join(f"{v:+d}" for v in f.stances), "q": f.q}
 
 
@@ -144,11 +144,9 @@ def search_notices(f: Filters) -> None:
         return
     if search_expression(f.q) is None:
         st.warning("The search text has no letters or digits to look for, so it is ignored.")
-    elif f.kind == "votes":
-        st.warning("Search looks in the quotes, speakers and notes of statements; with *UN votes* alone nothing "
-                   "can match. Clear the search or show statements.")
-    elif f.kind == "both":
-        st.caption("Search looks in quotes, speakers and notes, so UN votes are left out of the results.")
+    elif f.kind != "statements":
+        st.caption("Statements match on their quote, speaker and notes; UN votes on their resolution's symbol, "
+                   "title and description (every word must appear).")
 
 
 def show_record(row: pd.Series) -> None:

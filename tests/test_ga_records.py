@@ -1,0 +1,158 @@
+"""General Assembly votes on a generated unvotes dataset loaded through the real loader (issue 11):
+whole downloads past the old 5,000-row cap (item 2), votes traceable by symbol and findable by
+search (item 5), rejected rows visible on the Data page (item 6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from stance.actors import registry
+from stance.db import DATA_DIR, open_db
+from stance.ingest.load import load_paths
+from stance.queries import explore, stance_points
+from tests.pages import page_app
+
+ROLL_CALLS = 40
+COUNTRIES = 150  # 40 x 150 = 6,000 votes, past the 5,000 rows the download used to stop at
+OLD_RCID = 100  # session 15 (1960): numbered A/RES/1514(XV)
+CODES = ("me", "nu", "di", "hr", "co", "ec")
+BAD_VOTES = [(5001, "QQ", "Atlantis", "yes"), (5021, "QQ", "Atlantis", "no"), (5039, "QQ", "Atlantis", "yes"),
+             (5002, "FR", "France", "maybe")]
+
+
+def _r(value: object) -> str:
+    """A value as R's write.csv writes it: strings quoted (quotes doubled), numbers bare, NA bare."""
+    if value is None:
+        return "NA"
+    if isinstance(value, int):
+        return str(value)
+    return '"' + str(value).replace('"', '""') + '"'
+
+
+def _write(path: Path, header: tuple[str, ...], rows: list[tuple]) -> Path:
+    lines = [",".join(_r(h) for h in header)] + [",".join(_r(v) for v in row) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def roll_call(rcid: int) -> tuple:
+    """rcid, session, importantvote, date, unres, amend, para, short, descr."""
+    if rcid == OLD_RCID:
+        return (rcid, 15, 1, "1960-12-14", "R/15/1514", 0, 0, "INDEPENDENCE TO COLONIAL COUNTRIES",
+                "Declaration on the granting of independence to colonial countries and peoples")
+    k = rcid - 5000
+    day = dt.date(2015, 10, 1) + dt.timedelta(days=45 * k)
+    session = 70 + (day.year - 2015)
+    unres = None if k == 40 else f"R/{session}/{100 + k}"  # the last one is an amendment: no symbol
+    return (rcid, session, 0, day.isoformat(), unres, int(unres is None), 0, f"TOPIC NUMBER {k}",
+            f"Draft resolution {k} on the question of widgets, paragraph {k}")
+
+
+def write_unvotes(folder: Path) -> list[Path]:
+    """The three unvotes tables for ROLL_CALLS roll calls (plus one of 1960) and COUNTRIES countries."""
+    rcids = [5000 + k for k in range(1, ROLL_CALLS + 1)] + [OLD_RCID]
+    iso2 = sorted(a.iso2 for a in registry().actors.values() if a.kind == "state" and a.iso2)[:COUNTRIES]
+    votes = [(rcid, code, code, ("yes", "no", "abstain")[(rcid * 7 + i) % 5 % 3])
+             for rcid in rcids for i, code in enumerate(iso2)]
+    return [
+        _write(folder / "un_roll_calls.csv", ("rcid", "session", "importantvote", "date", "unres", "amend", "para",
+                                              "short", "descr"), [roll_call(r) for r in rcids]),
+        _write(folder / "un_roll_call_issues.csv", ("rcid", "short_name", "issue"),
+               [(r, CODES[r % 6], CODES[r % 6]) for r in rcids]),
+        _write(folder / "un_votes.csv", ("rcid", "country", "country_code", "vote"), votes + BAD_VOTES),
+    ]
+
+
+@pytest.fixture(scope="module")
+def ga_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("unvotes")
+    path = folder / "ga.db"
+    db = open_db(path)
+    result = load_paths(db, [DATA_DIR / "issues.csv", DATA_DIR / "unga_issues.csv", *write_unvotes(folder)],
+                        skip_invalid=True, rejects=folder / "rejects.csv")
+    db.close()
+    assert result.written
+    return path
+
+
+@pytest.fixture
+def ga(ga_db: Path):
+    db = open_db(ga_db, read_only=True)
+    yield db
+    db.close()
+
+
+# --- Item 2: the whole selection, past 5,000 rows ----------------------------------------------
+
+ALL = (None, (), None, None, "both", (), None)
+
+
+def test_the_zip_holds_every_vote_and_opens_with_plain_pandas(ga) -> None:
+    total = explore.count(ga)
+    assert total > 5_000
+    line = explore.citation(explore.data_version(ga), {"issue": None}, "2026-12-02")
+    archive = zipfile.ZipFile(io.BytesIO(explore.export_zip(ga, ALL, line, "2026-12-02")))
+    rows = pd.read_csv(io.BytesIO(archive.read("stance-export-2026-12-02.csv")), keep_default_na=False, dtype=str)
+    assert len(rows) == total and list(rows.columns) == list(explore.COLUMNS)
+    assert rows["Date"].iloc[0] == "1960-12-14" and rows["Date"].iloc[-1] > "2020-01-01"  # no cut at row 5,000
+    assert rows["Record id"].nunique() == ROLL_CALLS + 1  # every roll call, the amendment and 1960 included
+    assert f"{total:,} rows" in archive.read("CITATION.txt").decode("utf-8")
+    assert explore.export_csv(ga, ALL) == archive.read("stance-export-2026-12-02.csv")
+
+
+def test_explore_pages_the_table_and_offers_every_row(ga_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page_app("explore", ga_db, monkeypatch)
+    assert not at.exception
+    handle = open_db(ga_db, read_only=True)
+    total = explore.count(handle)
+    handle.close()
+    assert at.subheader[0].value == f"{total:,} rows"
+    assert len(at.dataframe[0].value) == explore.PAGE_ROWS
+    assert any(b.label == f"Download all {total:,} rows with their citation (zip)" for b in at.get("download_button"))
+    last = -(-total // explore.PAGE_ROWS)
+    at.number_input(key="ex_page").set_value(last).run()
+    assert len(at.dataframe[0].value) == total - (last - 1) * explore.PAGE_ROWS
+    assert any(c.value.startswith(f"Rows {(last - 1) * explore.PAGE_ROWS + 1:,}-{total:,} of {total:,}")
+               for c in at.caption)
+
+
+# --- Item 5: votes named by their symbol, linked to it, found by search ---------------------------
+
+def test_roll_calls_are_stored_with_the_uns_symbol(ga) -> None:
+    symbols = dict(ga.execute("SELECT rcid, symbol FROM resolutions WHERE rcid IS NOT NULL").fetchall())
+    assert symbols[5001] == "A/RES/70/101" and symbols[OLD_RCID] == "A/RES/1514(XV)"
+    assert symbols[5040] is None  # an amendment has no symbol
+
+
+def test_a_vote_shows_its_symbol_and_title_and_links_to_undocs(ga) -> None:
+    issue = ga.execute("SELECT issue FROM resolutions WHERE rcid = 5001").fetchone()[0]
+    points = stance_points(ga, issue, ("FRA",))
+    vote = points[points["ref"] == "UNGA rcid 5001"].iloc[0]
+    assert vote["text"].startswith("A/RES/70/101: voted ") and vote["text"].endswith(" - TOPIC NUMBER 1")
+    assert "rcid" not in vote["text"]
+    assert vote["source_url"] == "https://undocs.org/A/RES/70/101"
+    assert vote["source_title"].startswith("A/RES/70/101 on undocs.org; votes from ")
+    amendment = points[points["ref"] == "UNGA rcid 5040"]
+    if not amendment.empty:  # no symbol: named by the dataset's id, linked to the dataset
+        assert amendment.iloc[0]["text"].startswith("UNGA rcid 5040: voted ")
+        assert amendment.iloc[0]["source_url"] == "https://doi.org/10.7910/DVN/LEJUQZ"
+    table = explore.table(explore.points(ga, actors=("FRA",), limit=100))
+    assert (table["Quote or vote"].str.contains("UNGA rcid") == (table["Record id"] == "UNGA rcid 5040")).all()
+    assert table["Source URL"].str.startswith("https://undocs.org/A/RES/").sum() == ROLL_CALLS  # all but 5040
+
+
+@pytest.mark.parametrize(("q", "rcid"), [
+    ("A/RES/70/101", 5001),  # the symbol
+    ("topic number 17", 5017),  # the title
+    ("widgets, paragraph 23", 5023),  # the description
+    ("A/RES/1514(XV)", OLD_RCID),
+])
+def test_votes_are_found_by_symbol_title_and_description(ga, q: str, rcid: int) -> None:
+    rows = explore.points(ga, q=q, limit=1_000)
+    assert set(rows["ref"]) == {f"UNGA rcid {rcid}"} and len(rows) == explore.count(ga, q=q) == COUNTRIES
