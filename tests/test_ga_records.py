@@ -22,8 +22,8 @@ ROLL_CALLS = 40
 COUNTRIES = 150  # 40 x 150 = 6,000 votes, past the 5,000 rows the download used to stop at
 OLD_RCID = 100  # session 15 (1960): numbered A/RES/1514(XV)
 CODES = ("me", "nu", "di", "hr", "co", "ec")
-BAD_VOTES = [(5001, "QQ", "Atlantis", "yes"), (5021, "QQ", "Atlantis", "no"), (5039, "QQ", "Atlantis", "yes"),
-             (5002, "FR", "France", "maybe")]
+BAD_VOTES = [(5001, "Atlantis", "QQ", "yes"), (5021, "Atlantis", "QQ", "no"), (5039, "Atlantis", "QQ", "yes"),
+             (5002, "France", "FR", "maybe")]
 
 
 def _r(value: object) -> str:
@@ -156,3 +156,54 @@ def test_a_vote_shows_its_symbol_and_title_and_links_to_undocs(ga) -> None:
 def test_votes_are_found_by_symbol_title_and_description(ga, q: str, rcid: int) -> None:
     rows = explore.points(ga, q=q, limit=1_000)
     assert set(rows["ref"]) == {f"UNGA rcid {rcid}"} and len(rows) == explore.count(ga, q=q) == COUNTRIES
+
+
+# --- Item 6: rejected rows are kept and shown --------------------------------------------------
+
+def test_rejected_rows_are_kept_in_the_database_with_their_years(ga) -> None:
+    from stance.queries.quality import rejects, rejects_summary
+
+    rows = rejects(ga)
+    assert sorted(rows["line"].unique()) == list(range(6152, 6156))  # the four bad rows closing un_votes.csv
+    summary = rejects_summary(rows)
+    atlantis = summary[summary["value"] == "QQ"].iloc[0]
+    assert atlantis["field"] == "country_code" and atlantis["rows"] == 3
+    assert atlantis["years"] == "2015-2020 (3 years)"  # from the roll calls' dates: 5001, 5021, 5039
+    assert "unknown ISO 3166-1 alpha-2 code 'QQ'" in atlantis["reason"]
+    maybe = summary[summary["value"] == "maybe"].iloc[0]
+    assert maybe["field"] == "vote" and maybe["rows"] == 1
+    imported = ga.execute("SELECT rows_rejected FROM imports WHERE file LIKE '%un_votes.csv'").fetchone()[0]
+    assert imported == rows.drop_duplicates(["file", "line"]).shape[0] == 4
+
+
+def test_loading_again_keeps_one_set_of_rejects_in_view(ga_db: Path, tmp_path: Path) -> None:
+    from stance.queries.quality import rejects
+
+    db = open_db(ga_db)
+    try:
+        files = [DATA_DIR / "issues.csv", DATA_DIR / "unga_issues.csv", *write_unvotes(ga_db.parent)]
+        assert load_paths(db, files, skip_invalid=True, rejects=tmp_path / "again.csv").written
+        assert len(rejects(db)) == 4  # the latest load of each file, not both loads
+    finally:
+        db.close()
+
+
+def test_data_page_shows_the_reasons_grouped_and_the_rows(ga_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page_app("data", ga_db, monkeypatch)
+    assert not at.exception
+    assert any("left out 4 rows" in w.value for w in at.warning)
+    frames = [df.value for df in at.dataframe]
+    summary = next(v for v in frames if "years" in v.columns)
+    assert summary.iloc[0]["value"] == "QQ" and summary.iloc[0]["rows"] == 3
+    rows = next(v for v in frames if "row" in v.columns)
+    assert len(rows) == 4 and '"country": "Atlantis"' in rows.iloc[0]["row"]
+
+
+def test_a_strict_load_keeps_no_rejects(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "strict.db")
+    try:
+        files = [DATA_DIR / "issues.csv", DATA_DIR / "unga_issues.csv", *write_unvotes(tmp_path)]
+        assert not load_paths(db, files).written
+        assert db.execute("SELECT count(*) FROM rejects").fetchone()[0] == 0
+    finally:
+        db.close()
