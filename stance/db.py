@@ -925,12 +925,15 @@ CREATE TABLE rejects (
     row TEXT
 )"""
 
-# A vote's text names the resolution by its symbol when it has one; a roll call known by rcid
-# (unvotes, Voeten) links to its symbol on undocs.org, its source (the dataset) named beside it.
-VOTE_LABEL_SQL = "COALESCE(r.symbol, v.resolution)"
-VOTE_URL_SQL = ("CASE WHEN r.rcid IS NOT NULL AND r.symbol IS NOT NULL "
+# A vote's text names the resolution by its UN symbol when it has one; a roll call known by rcid
+# (unvotes, Voeten) links to that symbol on undocs.org, its source (the dataset) named beside it.
+# Symbols the datasets write in other forms (ESS/1/34, SS/2/33 for special sessions) are not UN
+# symbols: such a roll call keeps its id and the dataset's link rather than a link that fails.
+_UN_SYMBOL = "r.symbol LIKE 'A/%'"
+VOTE_LABEL_SQL = f"CASE WHEN r.rcid IS NULL OR {_UN_SYMBOL} THEN COALESCE(r.symbol, v.resolution) ELSE v.resolution END"
+VOTE_URL_SQL = (f"CASE WHEN r.rcid IS NOT NULL AND {_UN_SYMBOL} "
                 "THEN 'https://undocs.org/' || replace(r.symbol, ' ', '') ELSE src.url END")
-VOTE_SOURCE_TITLE_SQL = ("CASE WHEN r.rcid IS NOT NULL AND r.symbol IS NOT NULL "
+VOTE_SOURCE_TITLE_SQL = (f"CASE WHEN r.rcid IS NOT NULL AND {_UN_SYMBOL} "
                          "THEN r.symbol || ' on undocs.org' || COALESCE('; votes from ' || src.title, '') "
                          "ELSE src.title END")
 

@@ -15,6 +15,7 @@ import pytest
 from stance.actors import registry
 from stance.db import DATA_DIR, open_db
 from stance.ingest.load import load_paths
+from stance.model import ga_symbol
 from stance.queries import explore, stance_points
 from tests.pages import page_app
 
@@ -50,6 +51,7 @@ def roll_call(rcid: int) -> tuple:
     day = dt.date(2015, 10, 1) + dt.timedelta(days=45 * k)
     session = 70 + (day.year - 2015)
     unres = None if k == 40 else f"R/{session}/{100 + k}"  # the last one is an amendment: no symbol
+    unres = "ESS/1/34" if k == 39 else unres  # a special session's form in the dataset, not a UN symbol
     return (rcid, session, 0, day.isoformat(), unres, int(unres is None), 0, f"TOPIC NUMBER {k}",
             f"Draft resolution {k} on the question of widgets, paragraph {k}")
 
@@ -124,6 +126,15 @@ def test_explore_pages_the_table_and_offers_every_row(ga_db: Path, monkeypatch: 
 
 # --- Item 5: votes named by their symbol, linked to it, found by search ---------------------------
 
+@pytest.mark.parametrize(("unres", "symbol"), [
+    ("R/72/188", "A/RES/72/188"), ("R/1/66", "A/RES/66(I)"), ("R/15/1514", "A/RES/1514(XV)"),
+    ("R/28/3175B", "A/RES/3175(XXVIII)B"), ("R/31/1", "A/RES/31/1"), ("A/RES/ES-10/19", "A/RES/ES-10/19"),
+    ("ESS/1/34", "ESS/1/34"), ("", None), (None, None),
+])
+def test_dataset_symbols_become_un_symbols(unres: str | None, symbol: str | None) -> None:
+    assert ga_symbol(unres) == symbol
+
+
 def test_roll_calls_are_stored_with_the_uns_symbol(ga) -> None:
     symbols = dict(ga.execute("SELECT rcid, symbol FROM resolutions WHERE rcid IS NOT NULL").fetchall())
     assert symbols[5001] == "A/RES/70/101" and symbols[OLD_RCID] == "A/RES/1514(XV)"
@@ -143,8 +154,11 @@ def test_a_vote_shows_its_symbol_and_title_and_links_to_undocs(ga) -> None:
         assert amendment.iloc[0]["text"].startswith("UNGA rcid 5040: voted ")
         assert amendment.iloc[0]["source_url"] == "https://doi.org/10.7910/DVN/LEJUQZ"
     table = explore.table(explore.points(ga, actors=("FRA",), limit=100))
-    assert (table["Quote or vote"].str.contains("UNGA rcid") == (table["Record id"] == "UNGA rcid 5040")).all()
-    assert table["Source URL"].str.startswith("https://undocs.org/A/RES/").sum() == ROLL_CALLS  # all but 5040
+    assert (table["Quote or vote"].str.contains("UNGA rcid") == table["Record id"].isin(
+        ["UNGA rcid 5039", "UNGA rcid 5040"])).all()
+    assert table["Source URL"].str.startswith("https://undocs.org/A/RES/").sum() == ROLL_CALLS - 1  # not 5039, 5040
+    odd = table[table["Record id"] == "UNGA rcid 5039"].iloc[0]  # ESS/1/34: named by id, linked to the dataset
+    assert odd["Quote or vote"].startswith("UNGA rcid 5039: ") and odd["Source URL"].startswith("https://doi.org/")
 
 
 @pytest.mark.parametrize(("q", "rcid"), [
