@@ -122,7 +122,8 @@ def _branches(issue: str | None, actors: Sequence[str], start: str | None, end: 
             statements.params.append(expression)
     if kind != "statements" and (not stances or VOTE_STANCES & set(stances)):
         clauses, params = _filters("r.issue", "v.actor", "r.date", VOTE_STANCE, issue, actors, start, end, stances)
-        votes = Branch([COUNTED_VOTES] + clauses, params, "r.date")
+        # a roll call no rule gave an issue has no stance: the view leaves its votes out, so must the count
+        votes = Branch([COUNTED_VOTES, "r.issue IS NOT NULL"] + clauses, params, "r.date")
         if expression:
             for term, _prefix in search_terms(q):
                 votes.clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in RESOLUTION_TEXT) + ")")
@@ -273,7 +274,7 @@ def vote_tallies(db: sqlite_utils.Database) -> pd.DataFrame:
     return frame(db, """
         SELECT r.id, r.issue, r.date, r.polarity, sum(v.vote = 'yes') AS yes, sum(v.vote = 'no') AS no,
                sum(v.vote = 'abstain') AS abstain
-        FROM resolutions r JOIN votes v ON v.resolution = r.id GROUP BY r.id""")
+        FROM resolutions r JOIN votes v ON v.resolution = r.id WHERE r.issue IS NOT NULL GROUP BY r.id""")
 
 
 def count_votes(tallies: pd.DataFrame, issue: str | None = None, start: str | None = None,
