@@ -191,9 +191,12 @@ def rejects_summary(rows: pd.DataFrame) -> pd.DataFrame:
     rows and which years, most rows first. The value is what a reader acts on: a country code
     the actor list lacks, a vote that is not yes, no or abstain."""
     if rows.empty:
-        return pd.DataFrame(columns=["file", "field", "value", "reason", "rows", "years"])
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
     keys = ["file", "field", "value", "reason"]
     grouped = rows.fillna({"value": ""}).groupby(keys, sort=False)
     out = grouped.agg(rows=("line", "nunique"), years=("year", _years)).reset_index()
     return out.sort_values(["rows", "file", "field"], ascending=[False, True, True], kind="stable",
-                           ignore_index=True)
+                           ignore_index=True)[SUMMARY_COLUMNS]
+
+
+SUMMARY_COLUMNS = ["file", "field", "value", "rows", "years", "reason"]  # the long reason last

@@ -166,7 +166,8 @@ def page_picker(total: int, f: Filters) -> int:
     st.session_state["ex_page"] = min(max(1, int(st.session_state.get("ex_page", 1))), pages)
     if pages == 1:
         return 1
-    return int(st.number_input(f"Page (of {pages:,}, {PAGE_ROWS:,} rows each)", 1, pages, key="ex_page"))
+    left, _ = st.columns([1, 3])
+    return int(left.number_input(f"Page (of {pages:,}, {PAGE_ROWS:,} rows each)", 1, pages, key="ex_page"))
 
 
 def downloads(f: Filters, total: int) -> None:
