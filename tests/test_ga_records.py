@@ -227,3 +227,13 @@ def test_a_strict_load_keeps_no_rejects(tmp_path: Path) -> None:
         assert db.execute("SELECT count(*) FROM rejects").fetchone()[0] == 0
     finally:
         db.close()
+
+
+def test_the_actor_profile_names_votes_by_symbol(ga) -> None:
+    from stance.queries import profile
+
+    cast = profile.votes_cast(ga, "FRA").set_index("resolution")
+    assert "A/RES/70/101" in cast.index and "A/RES/1514(XV)" in cast.index
+    assert cast.loc["A/RES/70/101", "source_url"] == "https://undocs.org/A/RES/70/101"
+    assert not any(name.startswith("UNGA rcid") and name not in ("UNGA rcid 5039", "UNGA rcid 5040")
+                   for name in cast.index)
