@@ -237,3 +237,11 @@ def test_the_actor_profile_names_votes_by_symbol(ga) -> None:
     assert cast.loc["A/RES/70/101", "source_url"] == "https://undocs.org/A/RES/70/101"
     assert not any(name.startswith("UNGA rcid") and name not in ("UNGA rcid 5039", "UNGA rcid 5040")
                    for name in cast.index)
+
+
+def test_alignment_says_rejected_votes_are_missing(ga_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11 item 6: a user of "votes most like" learns that a country is missing, and why."""
+    at = page_app("alignment", ga_db, monkeypatch)
+    assert not at.exception
+    (note,) = [w.value for w in at.warning if "rejected" in w.value]
+    assert note.startswith("4 vote rows rejected") and "QQ" in note and "Data page" in note
