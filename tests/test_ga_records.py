@@ -105,13 +105,13 @@ def test_the_zip_holds_every_vote_and_opens_with_plain_pandas(ga) -> None:
     assert ga.execute("SELECT count(*) FROM votes v JOIN resolutions r ON r.id = v.resolution "
                       "WHERE r.issue IS NULL").fetchone()[0] == COUNTRIES
     line = explore.citation(explore.data_version(ga), {"issue": None}, "2026-12-02")
-    archive = zipfile.ZipFile(io.BytesIO(explore.export_zip(ga, ALL, line, "2026-12-02")))
+    archive = zipfile.ZipFile(io.BytesIO(explore.export_zip(ga, *ALL, line=line, today="2026-12-02")))
     rows = pd.read_csv(io.BytesIO(archive.read("stance-export-2026-12-02.csv")), keep_default_na=False, dtype=str)
     assert len(rows) == total and list(rows.columns) == list(explore.COLUMNS)
     assert rows["Date"].iloc[0] == "1960-12-14" and rows["Date"].iloc[-1] > "2020-01-01"  # no cut at row 5,000
     assert rows["Record id"].nunique() == ROLL_CALLS  # every roll call with an issue, 1960's included
     assert f"{total:,} rows" in archive.read("CITATION.txt").decode("utf-8")
-    assert explore.export_csv(ga, ALL) == archive.read("stance-export-2026-12-02.csv")
+    assert explore.export_csv(ga, *ALL) == archive.read("stance-export-2026-12-02.csv")
 
 
 def test_explore_pages_the_table_and_offers_every_row(ga_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

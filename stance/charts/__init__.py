@@ -26,7 +26,8 @@ def record_keys(points: pd.DataFrame) -> pd.Series:
     """One key per stance point, `kind|ref|actor`: unique (a statement's id; a vote's resolution
     and voter), and carried by the drawn point itself, so a click is never mapped back to a row
     through a trace number and a position that depend on how the frame was sorted or split."""
-    return points["kind"].astype(str) + "|" + points["ref"].astype(str) + "|" + points["actor"].astype(str)
+    ref = points["ref"].astype(str) if "ref" in points else ""  # a frame built by hand may lack it: no clicks
+    return points["kind"].astype(str) + "|" + ref + "|" + points["actor"].astype(str)
 
 
 def _wrap(text: object, width: int = 70, max_lines: int = 6) -> str:

@@ -415,7 +415,7 @@ def write_csv(tables: Iterator[pd.DataFrame], out: IO[bytes]) -> int:
     return written
 
 
-def _tables(db: sqlite_utils.Database, filters: Sequence[object]) -> Iterator[pd.DataFrame]:
+def _tables(db: sqlite_utils.Database, filters: tuple[object, ...]) -> Iterator[pd.DataFrame]:
     return (table(chunk) for chunk in stream_points(db, *filters))
 
 
@@ -426,25 +426,28 @@ def to_csv(shown: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def export_zip(db: sqlite_utils.Database, filters: Sequence[object], line: str, today: str,
-               link: str | None = None) -> bytes:
-    """Every row the filters select (`filters` in the argument order of `points`), streamed into a
-    zip: the CSV and CITATION.txt beside it. The CSV goes through a temporary file, so memory
-    holds one batch of rows and the compressed result, never the whole table."""
+def export_zip(db: sqlite_utils.Database, issue: str | None = None, actors: Sequence[str] = (),
+               start: str | None = None, end: str | None = None, kind: str = "both", stances: Sequence[int] = (),
+               q: str | None = None, *, line: str = "", today: str = "", link: str | None = None) -> bytes:
+    """Every row the filters (those of `points`) select, streamed into a zip: the CSV and
+    CITATION.txt (`line`, then what the CSV holds) beside it. The CSV goes through a temporary
+    file, so memory holds one batch of rows and the compressed result, never the whole table."""
     name = f"stance-export-{today}.csv"
     with tempfile.SpooledTemporaryFile(max_size=8 << 20) as spool:
         with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             with archive.open(name, "w", force_zip64=True) as member:
-                written = write_csv(_tables(db, filters), member)
+                written = write_csv(_tables(db, (issue, actors, start, end, kind, stances, q)), member)
             archive.writestr("CITATION.txt", citation_file(line, name, written, link))
         spool.seek(0)
         return spool.read()
 
 
-def export_csv(db: sqlite_utils.Database, filters: Sequence[object]) -> bytes:
+def export_csv(db: sqlite_utils.Database, issue: str | None = None, actors: Sequence[str] = (),
+               start: str | None = None, end: str | None = None, kind: str = "both", stances: Sequence[int] = (),
+               q: str | None = None) -> bytes:
     """Every row the filters select as the CSV alone (the citation is on the page and in the zip)."""
     with tempfile.SpooledTemporaryFile(max_size=64 << 20) as spool:
-        write_csv(_tables(db, filters), spool)
+        write_csv(_tables(db, (issue, actors, start, end, kind, stances, q)), spool)
         spool.seek(0)
         return spool.read()
 

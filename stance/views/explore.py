@@ -179,11 +179,11 @@ def downloads(f: Filters, total: int) -> None:
 
     def zipped() -> bytes:
         with database() as db:
-            return export_zip(db, f, line, today)
+            return export_zip(db, *f, line=line, today=today)
 
     def plain() -> bytes:
         with database() as db:
-            return export_csv(db, f)
+            return export_csv(db, *f)
 
     left, right = st.columns(2)
     left.download_button(f"Download all {total:,} rows with their citation (zip)", zipped,
