@@ -904,7 +904,7 @@ def m009_h11a_rejects_and_symbols(db: sqlite_utils.Database) -> None:
     from stance.model import ga_symbol
 
     db.execute(_REJECTS)
-    db.execute("CREATE INDEX rejects_import ON rejects (import_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS rejects_import ON rejects (import_id)")
     if "rcid" in db["resolutions"].columns_dict:
         rows = db.execute("SELECT id, symbol FROM resolutions WHERE rcid IS NOT NULL AND symbol IS NOT NULL").fetchall()
         db.conn.executemany("UPDATE resolutions SET symbol = ? WHERE id = ?",
@@ -914,7 +914,7 @@ def m009_h11a_rejects_and_symbols(db: sqlite_utils.Database) -> None:
 
 
 _REJECTS = """
-CREATE TABLE rejects (
+CREATE TABLE IF NOT EXISTS rejects (
     id INTEGER PRIMARY KEY,
     import_id INTEGER NOT NULL REFERENCES imports(id),
     line INTEGER,
