@@ -1,4 +1,4 @@
-"""Rows a `load --skip-invalid` left out, kept in the database's `rejects` table (migration m008_h11a).
+"""Rows a `load --skip-invalid` left out, kept in the database's `rejects` table (migration m009_h11a).
 
 The rejects CSV tells the person who ran the load; the table tells everyone who opens the
 database, so the dashboard's Data page can say which rows (and so which countries or years)

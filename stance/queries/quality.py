@@ -166,7 +166,7 @@ REJECT_COLUMNS = ["file", "kind", "finished", "line", "field", "value", "reason"
 
 def rejects(db: sqlite_utils.Database) -> pd.DataFrame:
     """The rows the latest load of each file left out (one line per problem), from the `rejects`
-    table (migration m008_h11a); empty for a database that predates it."""
+    table (migration m009_h11a); empty for a database that predates it."""
     if "rejects" not in db.table_names():
         return pd.DataFrame(columns=REJECT_COLUMNS)
     return frame(db, """
