@@ -38,7 +38,8 @@ def click_point(page, actor: str, day: str, stance: int) -> None:  # noqa: ANN00
     page.mouse.move(5, 5)  # the hover box repeats the quote: move away so only the card shows it
 
 
-OPTION = '[data-testid="stRadioOption"]'
+# the options of the list of records at a spot (the page has other radios: evidence, votes drawn)
+OPTION = '[data-testid="stRadio"]:has-text("records are drawn at this spot") [data-testid="stRadioOption"]'
 
 
 def option_labels(page) -> list[str]:  # noqa: ANN001
