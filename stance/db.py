@@ -910,3 +910,69 @@ CREATE TRIGGER statement_codebook_on_insert AFTER INSERT ON statements BEGIN
             strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'));
 END
 """
+
+
+@MIGRATIONS()
+def m009_h11a_rejects_and_symbols(db: sqlite_utils.Database) -> None:
+    """Rejected rows kept in the database, and General Assembly votes shown by their UN symbol.
+
+    `rejects` holds, per problem, the row a `load --skip-invalid` left out (file line, field, the
+    offending value, the reason, the year when the row says, and the row's fields as JSON): the
+    dashboard's Data page shows them, so a country missing from "votes most like" is explained.
+
+    unvotes and Voeten write a symbol as `R/72/188`; stored roll calls get the UN's form
+    (`A/RES/72/188`, stance.model.ga_symbol), as loads now store it. The stance_points view then
+    names a vote by its symbol rather than `UNGA rcid 5394`, and links a roll call known by rcid
+    to its resolution on undocs.org instead of the dataset's landing page.
+    """
+    from stance.model import ga_symbol
+
+    db.execute(_REJECTS)
+    db.execute("CREATE INDEX IF NOT EXISTS rejects_import ON rejects (import_id)")
+    if "rcid" in db["resolutions"].columns_dict:
+        rows = db.execute("SELECT id, symbol FROM resolutions WHERE rcid IS NOT NULL AND symbol IS NOT NULL").fetchall()
+        db.conn.executemany("UPDATE resolutions SET symbol = ? WHERE id = ?",
+                            [(ga_symbol(symbol), rid) for rid, symbol in rows if ga_symbol(symbol) != symbol])
+    db.execute("DROP VIEW stance_points")
+    db.execute(_STANCE_POINTS_WITH_SYMBOLS)
+
+
+_REJECTS = """
+CREATE TABLE IF NOT EXISTS rejects (
+    id INTEGER PRIMARY KEY,
+    import_id INTEGER NOT NULL REFERENCES imports(id),
+    line INTEGER,
+    field TEXT NOT NULL,
+    value TEXT,
+    reason TEXT NOT NULL,
+    year INTEGER,
+    row TEXT
+)"""
+
+# A vote's text names the resolution by its UN symbol when it has one; a roll call known by rcid
+# (unvotes, Voeten) links to that symbol on undocs.org, its source (the dataset) named beside it.
+# Symbols the datasets write in other forms (ESS/1/34, SS/2/33 for special sessions) are not UN
+# symbols: such a roll call keeps its id and the dataset's link rather than a link that fails.
+_UN_SYMBOL = "r.symbol LIKE 'A/%'"
+VOTE_LABEL_SQL = f"CASE WHEN r.rcid IS NULL OR {_UN_SYMBOL} THEN COALESCE(r.symbol, v.resolution) ELSE v.resolution END"
+VOTE_URL_SQL = (f"CASE WHEN r.rcid IS NOT NULL AND {_UN_SYMBOL} "
+                "THEN 'https://undocs.org/' || replace(r.symbol, ' ', '') ELSE src.url END")
+VOTE_SOURCE_TITLE_SQL = (f"CASE WHEN r.rcid IS NOT NULL AND {_UN_SYMBOL} "
+                         "THEN r.symbol || ' on undocs.org' || COALESCE('; votes from ' || src.title, '') "
+                         "ELSE src.title END")
+
+_STANCE_POINTS_WITH_SYMBOLS = f"""
+CREATE VIEW stance_points AS
+SELECT 'statement' AS kind, s.id AS ref, s.actor, s.issue, s.date, s.date_precision, s.day,
+       s.stance, s.quote AS text, s.speaker, src.url AS source_url, src.title AS source_title,
+       s.notes
+FROM statements s LEFT JOIN sources src ON src.id = s.source_id
+UNION ALL
+SELECT 'vote', v.resolution, v.actor, r.issue, r.date, 'day', r.date,
+       CASE v.vote WHEN 'yes' THEN r.polarity WHEN 'no' THEN -r.polarity ELSE 0 END,
+       {VOTE_LABEL_SQL} || ': voted ' || v.vote
+           || CASE r.adopted WHEN 1 THEN ' (adopted)' WHEN 0 THEN ' (not adopted)' ELSE '' END
+           || COALESCE(' - ' || r.title, ''),
+       NULL, {VOTE_URL_SQL}, {VOTE_SOURCE_TITLE_SQL}, NULL
+FROM votes v JOIN resolutions r ON r.id = v.resolution LEFT JOIN sources src ON src.id = r.source_id
+WHERE v.vote IN ('yes', 'no', 'abstain') AND r.issue IS NOT NULL"""

@@ -42,6 +42,15 @@ class ReadOnlyError(StanceError):
     "The database is open read-only (STANCE_READ_ONLY=1 or a read-only file): nothing is written."
 
 
+class AlreadyRecorded(ValidationError):
+    "The statement is in the database already: the same content gives the same id."
+
+    def __init__(self, statement_id: str):
+        self.statement_id = statement_id
+        super().__init__([Problem(FORM, 0, "-", f"this statement is already recorded (id {statement_id}); "
+                                                "edit that one instead")])
+
+
 def _problem(field: str, reason: str) -> ValidationError:
     return ValidationError([Problem(FORM, 0, field, reason)])
 
@@ -153,7 +162,7 @@ def commit_add(db: sqlite_utils.Database, statement: Statement, who: str) -> str
 
     def work() -> None:
         if snapshot(db, statement.id) is not None:
-            raise _problem("-", f"this statement is already recorded (id {statement.id}); edit that one instead")
+            raise AlreadyRecorded(statement.id)
         _write(db, statement)
         _audit(db, who, "add", statement.id, None, snapshot(db, statement.id), None)
 

@@ -164,3 +164,35 @@ def format_date(text: object, precision: object = "day") -> str:
         return text
     formats = {"year": "%Y", "month": "%b %Y"}
     return when.strftime(formats.get(str(precision), "%-d %b %Y"))
+
+
+_ROMAN = (("XXX", 30), ("XX", 20), ("X", 10), ("IX", 9), ("V", 5), ("IV", 4), ("I", 1))
+_DATASET_SYMBOL = re.compile(r"R/(?P<session>[^/\s]+)/(?P<rest>\S.*)")
+
+
+def roman(number: int) -> str:
+    """1..39 in Roman numerals: the General Assembly's sessions in its pre-1976 symbols."""
+    out = ""
+    for letters, value in _ROMAN:
+        while number >= value:
+            out, number = out + letters, number - value
+    return out
+
+
+def ga_symbol(unres: str | None) -> str | None:
+    """A General Assembly resolution's UN symbol from the form Voeten's data and unvotes write.
+
+    `R/72/188` -> `A/RES/72/188`; before the 31st session (1976) the UN numbered resolutions
+    through and put the session in Roman numerals: `R/15/1514` -> `A/RES/1514(XV)`. Anything
+    else (already `A/RES/...`, or a form we do not know) is returned as written.
+    """
+    text = " ".join((unres or "").split())
+    match = _DATASET_SYMBOL.fullmatch(text)
+    if not match:
+        return text or None
+    session, rest = match["session"], match["rest"]
+    if session.isascii() and session.isdigit() and 1 <= int(session) <= 30:
+        number = re.match(r"\d+", rest)
+        if number:
+            return f"A/RES/{number.group(0)}({roman(int(session))}){rest[number.end():]}"
+    return f"A/RES/{session}/{rest}"

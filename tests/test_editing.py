@@ -206,17 +206,57 @@ def test_add_page_saves_a_valid_statement(sample_db: Path, monkeypatch: pytest.M
     assert audit == ("Page Tester", "add")
 
 
-def test_add_page_shows_field_errors_and_writes_nothing(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _in_order(node) -> list:  # noqa: ANN001
+    """Every element of the page in the order drawn (AppTest's tree, depth first)."""
+    children = getattr(node, "children", None)
+    if not children:
+        return [node]
+    return [leaf for key in sorted(children) for leaf in _in_order(children[key])]
+
+
+def test_add_page_shows_each_error_under_its_field_and_writes_nothing(sample_db: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11 item 12: form errors next to their field, not in one list away from them."""
     before = fingerprint(sample_db)
     at = page_app("edit", sample_db, monkeypatch)
     fill_add_form(at, actor="RUS", issue="double-freeze", date="2017-02-30", source_url="javascript:alert(1)")
     submit(at, "Save statement")
     assert not at.exception
-    (error,) = at.error
-    for field in ("date", "stance", "source\\_url", "who"):
-        assert f"- {field}\\: " in error.value
+    drawn = [(el.type, getattr(el, "key", None) or getattr(el, "value", None)) for el in _in_order(at.main)]
+    for key, reason in (("add_date", "not a calendar date"), ("add_stance", "missing"),
+                        ("add_source_url", "is not an http(s) URL"), ("add_who", "missing")):
+        at_field = drawn.index((drawn[[k for _, k in drawn].index(key)][0], key))
+        kind, text = drawn[at_field + 1]
+        assert kind == "alert" or "error" in kind, (key, drawn[at_field + 1])
+        assert reason in str(text).replace("\\", ""), (key, text)
+    assert "Not saved: fix the fields marked above." in [e.value for e in at.error]
     assert fingerprint(sample_db) == before
     assert at.text_input(key="add_date").value == "2017-02-30"  # kept for correcting
+
+
+def test_saving_twice_says_it_exists_with_a_link(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11 item 7: a confirmation under the form, a link to the Timeline, a fresh form; the same
+    statement again is not an error but a polite notice with a link."""
+    at = page_app("edit", sample_db, monkeypatch)
+    fields = {"actor": "RUS", "issue": "double-freeze", "stance": 1, "date": "2017-09",
+              "quote": "Saved twice", "source_url": "https://example.org/twice", "who": "Twice Tester"}
+    fill_add_form(at, **fields)
+    submit(at, "Save statement")
+    assert not at.exception and not at.error
+    (success,) = at.success
+    assert "Saved: Russia on" in success.value and "The form is clear" in success.value
+    drawn = _in_order(at.main)
+    assert drawn.index(success) > max(i for i, el in enumerate(drawn) if getattr(el, "key", None) == "add_who")
+    (link,) = [el for el in at.get("link_button") if el.proto.label == "See it on the Timeline"]
+    assert link.proto.url == "./?issue=double-freeze&actors=RUS"
+    assert at.text_area(key="add_quote").value == "" and at.text_input(key="add_date").value == ""
+    fill_add_form(at, **fields)
+    submit(at, "Save statement")
+    assert not at.exception and not at.error
+    assert any("already recorded" in i.value and "nothing was added" in i.value for i in at.info)
+    assert [el.proto.url for el in at.get("link_button")] == ["./?issue=double-freeze&actors=RUS"]
+    assert sqlite3.connect(sample_db).execute("SELECT count(*) FROM statements WHERE quote = 'Saved twice'"
+                                              ).fetchone() == (1,)
 
 
 def test_add_page_in_read_only_mode_has_no_form(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import sqlite3
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -50,8 +51,11 @@ def test_junk_search_never_raises_and_leaves_the_data_intact(db, text: str) -> N
     assert explore.count(db, q=text) == len(rows)
     if explore.search_expression(text) is None:  # no words: the search is ignored (the page says so)
         assert len(rows) == explore.count(db)
-    else:
-        assert set(rows["kind"]) <= {"statement"}
+    else:  # a vote is found only by words its resolution's symbol, title or description holds
+        for ref in set(rows.loc[rows["kind"] == "vote", "ref"]):
+            found = db.execute("SELECT symbol, title, description, id FROM resolutions WHERE id = ?", [ref]).fetchone()
+            said = " ".join(v for v in found if v).lower()
+            assert all(term.lower() in said for term, _ in explore.search_terms(text))
     assert db.execute("SELECT count(*), group_concat(id) FROM statements").fetchone() == before
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.execute("INSERT INTO statements_fts (statements_fts) VALUES ('integrity-check')")
@@ -131,16 +135,19 @@ def test_table_has_the_export_columns_and_drops_unsafe_links(db) -> None:
     assert set(shown["Actor"]) == set(rows["actor_name"])
 
 
-def test_csv_opens_with_a_citation_and_round_trips(db) -> None:
+def test_csv_opens_with_plain_pandas_and_the_citation_stands_apart(db) -> None:
+    """Issue 11 item 2: no comment line in the CSV (it broke plain readers); a byte-order mark for Excel."""
     shown = explore.table(explore.points(db, issue="double-freeze"))
     version = explore.data_version(db)
     imports = db.execute("SELECT count(*) FROM imports").fetchone()[0]
     assert stance.__version__ in version and f"{imports} import(s)" in version
     line = explore.citation(version, {"issue": "double-freeze", "actors": "", "q": "two\nlines"}, "2026-11-26")
-    data = explore.to_csv(shown, line)
-    first = next(csv.reader(io.StringIO(data.decode("utf-8"))))[0]  # the citation is one CSV field
-    assert first.startswith("# Stance data, version stance ") and "exported 2026-11-26" in first
-    assert "issue=double-freeze, actors=all, q=two lines" in first
+    assert line.startswith("Stance data, version stance ") and "exported 2026-11-26" in line
+    assert "issue=double-freeze, actors=all, q=two lines" in line and "\n" not in line
+    data = explore.to_csv(shown)
+    assert data.startswith(b"\xef\xbb\xbfDate,Actor,")
+    plain = pd.read_csv(io.BytesIO(data))
+    assert list(plain.columns) == list(explore.COLUMNS) and len(plain) == len(shown)
     back = explore.read_csv(data)
     assert list(back.columns) == list(explore.COLUMNS) and len(back) == len(shown)
     assert list(back["Record id"]) == list(shown["Record id"])
@@ -158,7 +165,7 @@ def test_csv_defuses_cells_a_spreadsheet_would_run_as_formulas(db) -> None:
         shown.loc[0, column] = value
     shown.loc[0, "Stance"] = -2
     page = shown.copy()
-    back = explore.read_csv(explore.to_csv(shown, "# test"))
+    back = explore.read_csv(explore.to_csv(shown))
     assert {c: back.loc[0, c] for c in formulas} == {c: "'" + v for c, v in formulas.items()}
     assert back.loc[0, "Stance"] == "-2"  # a number stays a number
     rest = [c for c in explore.COLUMNS if c not in formulas]  # the sample's other cells start with no = + - @
@@ -222,15 +229,23 @@ def test_changing_a_filter_changes_the_rows(sample_db: Path, monkeypatch: pytest
     assert not at.exception and not at.dataframe and "at least one stance" in at.info[0].value
 
 
-def test_search_box_shows_statements_only_and_says_so(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_search_box_finds_statements_by_words_and_votes_by_resolution(sample_db: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     handle = open_db(sample_db)
     word = _a_quote_word(handle)
     expected = _word_matches(handle, word)
+    votes_2397 = handle.execute("SELECT count(*) FROM votes WHERE resolution = 'S/RES/2397 (2017)' "
+                                "AND vote IN ('yes', 'no', 'abstain')").fetchone()[0]
     handle.close()
-    at = page_app("explore", sample_db, monkeypatch, q=word)
+    at = page_app("explore", sample_db, monkeypatch, q=word, kind="statements")
     assert not at.exception
     assert set(at.dataframe[0].value["Record id"]) == expected
-    assert any("votes are left out" in c.value for c in at.caption)
+    at.radio(key="ex_kind").set_value("both").run()
+    assert any("UN votes on their resolution's symbol" in c.value for c in at.caption)
+    at.text_input(key="ex_q").set_value("S/RES/2397").run()  # issue 11 item 5: votes found by symbol
+    shown = at.dataframe[0].value
+    assert set(shown.loc[shown["Kind"] == "UN vote", "Record id"]) == {"S/RES/2397 (2017)"}
+    assert (shown["Kind"] == "UN vote").sum() == votes_2397 == 15
     at.text_input(key="ex_q").set_value("'; DROP TABLE statements; --").run()
     assert not at.exception
     assert sqlite3.connect(sample_db).execute("SELECT count(*) FROM statements").fetchone()[0] > 0
@@ -263,14 +278,26 @@ def test_search_round_trips_through_the_url(sample_db: Path, monkeypatch: pytest
     pd.testing.assert_frame_equal(again.dataframe[0].value, at.dataframe[0].value)
 
 
-def test_page_caps_the_rows_and_says_so(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("stance.views.explore.MAX_ROWS", 10)
+def test_page_shows_a_page_of_rows_with_the_total_and_downloads_them_all(sample_db: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11 item 2: the table is paginated, the total shown, and the download holds every row."""
+    monkeypatch.setattr("stance.views.explore.PAGE_ROWS", 10)
     at = page_app("explore", sample_db, monkeypatch)
     assert not at.exception
     total = _sql_count(sample_db, "1", [])
-    assert _rows_shown(at) == 10
-    assert f"first 10 of {total:,} matching rows" in at.warning[0].value
-    assert "these 10 rows" in at.get("download_button")[0].label
+    assert _rows_shown(at) == 10 and at.subheader[0].value == f"{total:,} rows"
+    assert any(c.value.startswith(f"Rows 1-10 of {total:,}") for c in at.caption)
+    labels = [b.label for b in at.get("download_button")]
+    assert f"Download all {total:,} rows with their citation (zip)" in labels
+    first_page = list(at.dataframe[0].value["Record id"])
+    at.number_input(key="ex_page").set_value(3).run()
+    assert any(c.value.startswith(f"Rows 21-30 of {total:,}") for c in at.caption)
+    handle = open_db(sample_db, read_only=True)
+    expected = explore.points(handle, limit=10, offset=20)
+    handle.close()
+    assert list(at.dataframe[0].value["Record id"]) == list(expected["ref"]) != first_page
+    at.radio(key="ex_kind").set_value("statements").run()  # new filters: back to page 1
+    assert at.number_input(key="ex_page").value == 1
 
 
 # --- The rewrite off the stance_points view gives what the view gives ----------------------------
@@ -296,26 +323,28 @@ def _view_where(issue, actors, start, end, kind, stances, q) -> tuple[str, list]
         clauses.append(f"p.stance IN ({', '.join('?' * len(stances))})")
         params += list(stances)
     expression = explore.search_expression(q)
-    if expression:
-        clauses.append("p.kind = 'statement' AND p.ref IN (SELECT s.id FROM statements_fts f "
-                       "JOIN statements s ON s.rowid = f.rowid WHERE statements_fts MATCH ?)")
-        params.append(expression)
-        if kind == "votes":
-            clauses.append("0")
-    elif kind != "both":
+    if expression:  # statements by the FTS index; votes by their resolution's symbol, title, description
+        words = [term for term, _ in explore.search_terms(q)]
+        matching = " AND ".join("instr(lower(coalesce(r.symbol, '') || ' ' || coalesce(r.title, '') || ' ' || "
+                                "coalesce(r.description, '') || ' ' || r.id), lower(?)) > 0" for _ in words)
+        clauses.append("((p.kind = 'statement' AND p.ref IN (SELECT s.id FROM statements_fts f "
+                       "JOIN statements s ON s.rowid = f.rowid WHERE statements_fts MATCH ?)) OR "
+                       f"(p.kind = 'vote' AND p.ref IN (SELECT r.id FROM resolutions r WHERE {matching})))")
+        params += [expression] + words
+    if kind != "both":
         clauses.append("p.kind = ?")
         params.append(kind[:-1])
     return " WHERE " + " AND ".join(clauses), params
 
 
 def view_points(db, issue=None, actors=(), start=None, end=None, kind="both", stances=(), q=None,
-                limit=explore.MAX_ROWS) -> pd.DataFrame:
+                limit=explore.MAX_ROWS, offset=0) -> pd.DataFrame:
     where, params = _view_where(issue, actors, start, end, kind, stances, q)
     return pd.read_sql_query(f"""
         SELECT p.day, p.date, p.issue, i.title AS issue_title, p.actor, a.name AS actor_name, p.kind,
                p.stance, p.speaker, p.text, p.notes, p.source_title, p.source_url, p.ref
         FROM stance_points p JOIN actors a ON a.code = p.actor JOIN issues i ON i.slug = p.issue{where}
-        ORDER BY p.day, i.title, a.name, p.kind, p.ref LIMIT ?""", db.conn, params=params + [limit])
+        ORDER BY p.day, i.title, a.name, p.kind, p.ref LIMIT ? OFFSET ?""", db.conn, params=params + [limit, offset])
 
 
 def view_count(db, issue=None, actors=(), start=None, end=None, kind="both", stances=(), q=None) -> int:
@@ -363,6 +392,14 @@ def test_points_and_count_equal_the_view_formulation(which: str, sample_db: Path
         for limit in (1, 7, 100, explore.MAX_ROWS, total + 1):
             pd.testing.assert_frame_equal(explore.points(handle, **case, limit=limit),
                                           view_points(handle, **case, limit=limit), obj=f"{case} limit {limit}")
+        for limit, offset in ((7, 3), (100, 250), (explore.PAGE_ROWS, explore.PAGE_ROWS)):  # pages of the table
+            pd.testing.assert_frame_equal(explore.points(handle, **case, limit=limit, offset=offset),
+                                          view_points(handle, **case, limit=limit, offset=offset),
+                                          obj=f"{case} limit {limit} offset {offset}")
+        streamed = list(explore.stream_points(handle, **case, batch=999))
+        whole = pd.concat(streamed, ignore_index=True) if streamed else view_points(handle, limit=0)
+        pd.testing.assert_frame_equal(whole, view_points(handle, **case, limit=total + 1), obj=f"{case} streamed",
+                                      check_dtype=False)
     handle.close()
 
 
@@ -396,37 +433,38 @@ def test_actor_choices_and_years_equal_the_view_formulation(which: str, sample_d
     handle.close()
 
 
-def test_page_counts_a_capped_synthetic_view_like_the_view(synthetic_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without filters the page counts votes from the tallies; the warning and the download must agree
+def test_page_counts_a_paged_synthetic_view_like_the_view(synthetic_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without filters the page counts votes from the tallies; the total and the first page must agree
     with the view, and after a change of years too."""
-    monkeypatch.setattr("stance.views.explore.MAX_ROWS", 50)
+    monkeypatch.setattr("stance.views.explore.PAGE_ROWS", 50)
     at = page_app("explore", synthetic_db, monkeypatch)
     assert not at.exception
     handle = open_db(synthetic_db, read_only=True)
     first, last = explore.years(handle)
     stances = tuple(sorted(STANCE_LABELS))
     total = view_count(handle, stances=stances)
-    assert f"first 50 of {total:,} matching rows" in at.warning[0].value
+    assert at.subheader[0].value == f"{total:,} rows"
     shown = at.dataframe[0].value
     expected = explore.table(view_points(handle, start=f"{first}-01-01", end=f"{last}-12-31", stances=stances,
                                          limit=50))
     assert list(shown["Record id"]) == list(expected["Record id"]) and list(shown["Actor"]) == list(expected["Actor"])
     at.slider(key="ex_years").set_value((first + 2, last - 1)).run()
     narrowed = view_count(handle, start=f"{first + 2}-01-01", end=f"{last - 1}-12-31", stances=stances)
-    assert not at.exception and f"first 50 of {narrowed:,} matching rows" in at.warning[0].value
+    assert not at.exception and at.subheader[0].value == f"{narrowed:,} rows"
     assert narrowed < total
     at.radio(key="ex_kind").set_value("votes").run()
     votes_only = view_count(handle, start=f"{first + 2}-01-01", end=f"{last - 1}-12-31", kind="votes",
                             stances=stances)
-    assert f"first 50 of {votes_only:,} matching rows" in at.warning[0].value
+    assert at.subheader[0].value == f"{votes_only:,} rows"
     handle.close()
 
 
-def test_the_citation_line_is_one_csv_field(db) -> None:
-    """A search holding commas and quotes stays inside the citation's one cell."""
+def test_the_citation_stays_whole_beside_the_csv(db) -> None:
+    """A search holding commas and quotes goes whole into CITATION.txt; the CSV opens on its header."""
     line = explore.citation("v1", {"issue": "double-freeze", "q": 'say "yes", then, no'}, "2026-12-02")
-    data = explore.to_csv(explore.table(explore.points(db, issue="double-freeze")), line)
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
-    assert rows[0] == [line]
-    assert rows[1] == list(explore.COLUMNS)
-    assert len(explore.read_csv(data)) == len(rows) - 2
+    data = explore.export_zip(db, "double-freeze", line=line, today="2026-12-02")
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.read("CITATION.txt").decode("utf-8").splitlines()[0] == line
+    rows = list(csv.reader(io.StringIO(archive.read("stance-export-2026-12-02.csv").decode("utf-8-sig"))))
+    assert rows[0] == list(explore.COLUMNS)
+    assert len(rows) - 1 == explore.count(db, issue="double-freeze")

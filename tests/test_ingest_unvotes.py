@@ -73,11 +73,13 @@ def test_roll_calls_are_stored_value_by_value(loaded):
     stored = roll_calls(db)
     assert sorted(stored) == [6001, 6002, 6003, 6004, 6005]
     expected = {  # rcid: date, session, symbol, important, title, issue codes, issue
-        6001: ("2017-12-19", "72", "R/72/188", 1, "SITUATION OF HUMAN RIGHTS IN THE DPRK", "hr", "dprk-human-rights"),
-        6002: ("2017-12-04", "72", "R/72/39", 0, "NUCLEAR DISARMAMENT VERIFICATION", "di nu", "unga-nuclear-weapons"),
+        6001: ("2017-12-19", "72", "A/RES/72/188", 1, "SITUATION OF HUMAN RIGHTS IN THE DPRK", "hr",
+               "dprk-human-rights"),
+        6002: ("2017-12-04", "72", "A/RES/72/39", 0, "NUCLEAR DISARMAMENT VERIFICATION", "di nu",
+               "unga-nuclear-weapons"),
         6003: ("1985-12-10", "40", None, 0, "AMENDMENT, QUESTION OF NAMIBIA", "co", "unga-colonialism"),
-        6004: ("2017-11-01", "72", "R/72/4", 1, "US EMBARGO AGAINST CUBA", "ec", "unga-economic-development"),
-        6005: ("2017-11-30", "72", "R/72/15", 0, "JERUSALEM", "me", "unga-palestinian-conflict"),
+        6004: ("2017-11-01", "72", "A/RES/72/4", 1, "US EMBARGO AGAINST CUBA", "ec", "unga-economic-development"),
+        6005: ("2017-11-30", "72", "A/RES/72/15", 0, "JERUSALEM", "me", "unga-palestinian-conflict"),
     }
     source_id = db.execute("SELECT id FROM sources WHERE url = ?", [DOI]).fetchone()[0]
     for rcid, (date, session, symbol, important, title, codes, issue) in expected.items():

@@ -88,9 +88,9 @@ def test_roll_calls_are_stored_value_by_value(loaded):
     db, _, _ = loaded
     source_id = db.execute("SELECT id FROM sources WHERE url = ?", [DOI]).fetchone()[0]
     expected = {  # rcid: date, session, symbol, important, issue codes, issue
-        6001: ("2017-12-19", "72", "R/72/188", 1, "hr", "unga-human-rights"),
-        6002: ("2017-12-04", "72", "R/72/39", 0, "di nu", "unga-nuclear-weapons"),
-        3001: ("1985-12-10", "40", "R/40/97A", 1, "co", "unga-colonialism"),
+        6001: ("2017-12-19", "72", "A/RES/72/188", 1, "hr", "unga-human-rights"),
+        6002: ("2017-12-04", "72", "A/RES/72/39", 0, "di nu", "unga-nuclear-weapons"),
+        3001: ("1985-12-10", "40", "A/RES/40/97A", 1, "co", "unga-colonialism"),
     }
     assert db["resolutions"].count == 3
     for rcid, (date, session, symbol, important, codes, issue) in expected.items():

@@ -73,7 +73,7 @@ def test_many_events_draw_fast_and_label_only_failures() -> None:
                            "adopted": [i % 50 != 0 for i in range(300)]})
     points = pd.DataFrame({"actor": ["USA"], "actor_name": ["United States"], "day": [pd.Timestamp("2000-01-01")],
                            "date": ["2000-01-01"], "stance": [1], "kind": ["vote"], "speaker": [None],
-                           "text": ["x"], "source_title": [None], "source_url": [None]})
+                           "text": ["x"], "source_title": [None], "source_url": [None], "ref": ["A/RES/10"]})
     fig = charts.timeline(points, "T", events)
     assert len(fig.layout.shapes) == 6  # 300 lines were a grey wall: only the failed drafts get one
     assert len(fig.layout.annotations) == 6  # the failed drafts only

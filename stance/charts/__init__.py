@@ -19,6 +19,15 @@ MAX_LINE_GAP_DAYS = 366  # a line joins two points at most this far apart
 MAX_EVENT_LABELS = 30
 MAX_EVENT_LINES = 80  # more resolutions than this in view: no line per resolution (a grey wall otherwise)
 JITTER = 0.07  # vertical offset between actors, so fifteen identical votes do not hide each other
+KEY_COLUMN = 7  # customdata[KEY_COLUMN] of every timeline point is its record key (see record_keys)
+
+
+def record_keys(points: pd.DataFrame) -> pd.Series:
+    """One key per stance point, `kind|ref|actor`: unique (a statement's id; a vote's resolution
+    and voter), and carried by the drawn point itself, so a click is never mapped back to a row
+    through a trace number and a position that depend on how the frame was sorted or split."""
+    ref = points["ref"].astype(str) if "ref" in points else ""  # a frame built by hand may lack it: no clicks
+    return points["kind"].astype(str) + "|" + ref + "|" + points["actor"].astype(str)
 
 
 def _wrap(text: object, width: int = 70, max_lines: int = 6) -> str:
@@ -32,7 +41,7 @@ def _wrap(text: object, width: int = 70, max_lines: int = 6) -> str:
 
 
 def _hover_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """The columns the hover box shows, in the order customdata indexes them."""
+    """The columns the hover box shows, in the order customdata indexes them, then the record key."""
     precision = df["date_precision"] if "date_precision" in df else pd.Series("day", index=df.index)
     return pd.DataFrame({
         "actor": df["actor_name"].map(html.escape),
@@ -42,6 +51,7 @@ def _hover_frame(df: pd.DataFrame) -> pd.DataFrame:
         "speaker": df["speaker"].fillna("").map(lambda s: f"<br><i>{html.escape(s)}</i>" if s else ""),
         "text": df["text"].map(_wrap),
         "source": df["source_title"].fillna(df["source_url"]).fillna("").map(lambda s: _wrap(s, 70, 2)),
+        "key": record_keys(df),
     })
 
 
@@ -203,7 +213,7 @@ def _mark_events(fig: go.Figure, events: pd.DataFrame, years: tuple[int, int] | 
         if where is None:
             continue
         last_at[where] = ev.date
-        label = str(ev.id).replace("S/RES/", "").split(" (")[0]
+        label = str(getattr(ev, "label", None) or ev.id).replace("S/RES/", "").split(" (")[0]
         notes.append({"x": ev.date, "y": 1.0 if where == "top" else 0.0, "yref": "paper",
                       "text": label + (" ✗" if failed else ""), "showarrow": False, "textangle": -90,
                       "xanchor": "right", "yanchor": "top" if where == "top" else "bottom",

@@ -53,7 +53,7 @@ def _snippet(row: pd.Series) -> str:
 
 
 def _hover_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """The columns the hover box shows, in the order customdata indexes them."""
+    """The columns the hover box shows, in the order customdata indexes them, then the actor code."""
     return pd.DataFrame({
         "name": df["actor_name"].map(esc),  # plotly reads hover text as HTML; names come from data files
         "stance": df["stance"].map(stance_text),
@@ -61,9 +61,11 @@ def _hover_frame(df: pd.DataFrame) -> pd.DataFrame:
         "kind": df["kind"].map(KIND_LABELS),
         "snippet": df.apply(_snippet, axis=1) if not df.empty else pd.Series(dtype=str),
         "points": df["points"],
+        "actor": df["actor"],  # read back from a click: which country was clicked
     })
 
 
+ACTOR_COLUMN = 6  # customdata[ACTOR_COLUMN] is the country's code
 HOVER = ("<b>%{customdata[0]}</b><br><b>%{customdata[1]}</b><br>"
          "from its %{customdata[3]} of %{customdata[2]}<br>%{customdata[4]}<br>"
          "<span style='color:#666'>%{customdata[5]} point(s) on this issue so far</span><extra></extra>")

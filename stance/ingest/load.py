@@ -29,6 +29,7 @@ from stance.ingest import gdelt, issues, statements, undl, unvotes, voeten, vote
 from stance.ingest.bulk import EMPTY_ROWS, BulkContext, BulkFile, BulkLoad
 from stance.ingest.reader import Row, Table, column_key, read_table
 from stance.ingest.records import Context, missing_columns
+from stance.ingest.rejects import RejectStore
 from stance.ingest.rules import load_rules
 from stance.ingest.stream import RawRow, RowStream
 
@@ -327,17 +328,18 @@ def _transaction(db: sqlite_utils.Database, result: LoadResult, published: list[
         progress.start(sum(len(f.records) for f in result.files))
     # a load that will write takes the write lock first, so a concurrent writer makes it wait, not fail
     with write_transaction(db) if not dry_run and not strict_failure else db.atomic():
+        store = RejectStore(db, bctx.rcids) if skip_invalid and not dry_run and not strict_failure else None
         if not dry_run and not strict_failure:
             if counted_at is not None and _data_version(db) != counted_at:
                 for f in result.files:
                     _classify(db, f)
             sync_reference_data(db, reg)
             for f in result.files:
-                _write_file(db, f, progress)
+                _write_file(db, f, progress, store)
         if published:
             bulk = BulkLoad(db, bctx)
             try:
-                _stream_published(db, bulk, published, writer, progress, dry_run)
+                _stream_published(db, bulk, published, writer, progress, dry_run, store)
                 result.files.extend(_bulk_result(bf) for bf in published)
                 if any(bf.stream.fatal for bf in published):
                     raise _Rollback
@@ -362,10 +364,20 @@ def _transaction(db: sqlite_utils.Database, result: LoadResult, published: list[
 
 
 def _stream_published(db: sqlite_utils.Database, bulk: BulkLoad, published: list[BulkFile],
-                      writer: _RejectsWriter | None, progress: Progress | None, dry_run: bool) -> None:
+                      writer: _RejectsWriter | None, progress: Progress | None, dry_run: bool,
+                      store: RejectStore | None = None) -> None:
     if progress:
         progress.start(sum(bf.stream.total_bytes for bf in published), "bytes")
-    on_reject = writer.bulk_row if writer is not None else (lambda bf, row: None)
+
+    def on_reject(bf: BulkFile, row: RawRow) -> None:
+        """A rejected row goes to the rejects file and, when the load writes, to the rejects table."""
+        if writer is not None:
+            writer.bulk_row(bf, row)
+        if store is not None:
+            names = bf.stream.columns
+            store.add(bf.import_id, row.line, row.problems,
+                      {names[i]: value for i, value in enumerate(row.fields) if i < len(names)})
+
     for number, bf in enumerate(published, start=1):
         bf.import_id = number if dry_run else _start_import(db, bf)  # in file order either way
         bulk.stream(bf, on_reject, progress)
@@ -631,12 +643,16 @@ def _existing_votes(db: sqlite_utils.Database, records: list[votes.Vote]) -> dic
     return found
 
 
-def _write_file(db: sqlite_utils.Database, f: FileResult, progress: Progress | None) -> None:
+def _write_file(db: sqlite_utils.Database, f: FileResult, progress: Progress | None,
+                store: RejectStore | None = None) -> None:
     now = _now()
     import_id = db["imports"].insert({
         "file": f.file, "sha256": f.sha256, "kind": f.kind, "started": now, "finished": now,
         "rows_read": f.read, "rows_loaded": f.loaded, "rows_unchanged": f.unchanged,
         "rows_rejected": f.rejected, "status": _status(f)}).last_pk
+    if store is not None:
+        for row in f.rejected_rows:
+            store.add(import_id, row.line, row.problems, row.values)
     if f.kind == "issues":
         db["issues"].upsert_all([r.record(import_id) for r in f.records], pk="slug")
     else:

@@ -5,8 +5,8 @@ Three tables, recognised by their headers (a load takes any of them; roll calls 
 - `un_roll_calls`: rcid, session, importantvote, date, unres, amend, para, short, descr. One row
   per roll call, stored as the resolution `UNGA rcid N` (Voeten's file uses the same rcids, so
   the two meet). The title is `short` (or `descr` when `short` is missing); `descr` is kept
-  as the description. `unres` is the symbol as
-  the dataset writes it (`R/72/188`); an amendment vote has none.
+  as the description. `unres` is the symbol as the dataset writes it (`R/72/188`), stored as the
+  UN's (`A/RES/72/188`, see stance.model.ga_symbol); an amendment vote has none.
 - `un_roll_call_issues`: rcid, short_name, issue. Each code (me nu di hr co ec) is added to its
   roll call's `issue_codes`, and the rules map the codes to an issue.
 - `un_votes`: rcid, country, country_code, vote. `country_code` is ISO 3166-1 alpha-2; the rcid
@@ -26,7 +26,7 @@ from stance.errors import FieldError, Problem
 from stance.ingest.bulk import BulkContext, IssueCodeItem, Item, RollCall, RollCallItem, VoteItem, rule_values
 from stance.ingest.records import Source
 from stance.ingest.stream import RawRow, RowStream
-from stance.model import parse_date
+from stance.model import ga_symbol, parse_date
 
 KIND = "unvotes"
 ROLL_CALL_COLUMNS = ("rcid", "session", "importantvote", "date", "unres", "amend", "para", "short", "descr")
@@ -166,7 +166,7 @@ class RollCallParser(_Parser):
         session = self.get(fields, "session")
         return RollCallItem(RollCall(
             roll_call_id(rcid), "UNGA", day, short or descr, issue, polarity, None, DATASET,
-            symbol=(self.get(fields, "unres") or "").strip() or None, session=session.strip() if session else None,
+            symbol=ga_symbol(self.get(fields, "unres")), session=session.strip() if session else None,
             description=descr, important=important, rcid=rcid))
 
 

@@ -25,7 +25,7 @@ from stance.errors import FieldError, Problem
 from stance.ingest.bulk import BulkContext, Filtered, Item, RollCall, RollCallMemo, VoteItem, rule_values
 from stance.ingest.stream import RawRow, RowStream
 from stance.ingest.unvotes import DATASET, ISSUE_CODES, parse_flag, parse_rcid, roll_call_id
-from stance.model import parse_date
+from stance.model import ga_symbol, parse_date
 
 KIND = "voeten"
 COLUMNS = ("rcid", "session", "vote", "ccode", "member", "importantvote", "date", "unres",
@@ -172,7 +172,7 @@ class Parser(RollCallMemo):
             issue, polarity = self.ctx.rules.issue_for(KIND, rule_values(short or descr, descr, unres,
                                                                          frozenset(codes)))
         return RollCall(roll_call_id(rcid), "UNGA", day, short or descr, issue, polarity, None, DATASET,
-                        symbol=unres, session=self.get(fields, "session") or None, description=descr,
+                        symbol=ga_symbol(unres), session=self.get(fields, "session") or None, description=descr,
                         issue_codes=issue_codes, important=important, rcid=rcid)
 
 

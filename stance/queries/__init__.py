@@ -106,7 +106,7 @@ def vote_years(db: sqlite_utils.Database, issue: str, actors: Sequence[str], sta
 def resolutions(db: sqlite_utils.Database, issue: str) -> pd.DataFrame:
     """Resolutions and failed drafts on an issue, with their tallies: the key events of a timeline."""
     df = frame(db, """
-        SELECT r.id, r.body, r.date, r.title, r.adopted, s.url AS source_url,
+        SELECT r.id, r.body, r.date, r.title, r.adopted, s.url AS source_url, COALESCE(r.symbol, r.id) AS label,
                sum(v.vote = 'yes') AS yes, sum(v.vote = 'no') AS no, sum(v.vote = 'abstain') AS abstain
         FROM resolutions r LEFT JOIN votes v ON v.resolution = r.id
         LEFT JOIN sources s ON s.id = r.source_id

@@ -10,20 +10,24 @@ from __future__ import annotations
 
 import csv
 import io
-import re
+import tempfile
 import unicodedata
-from collections.abc import Sequence
-from typing import NamedTuple
+import zipfile
+from collections.abc import Iterator, Sequence
+from typing import IO, NamedTuple
 
 import pandas as pd
 import sqlite_utils
 
 import stance
+from stance.db import VOTE_LABEL_SQL, VOTE_SOURCE_TITLE_SQL, VOTE_URL_SQL
 from stance.model import STANCE_LABELS
 from stance.queries import _marks, frame
 
 KINDS = ("both", "statements", "votes")
-MAX_ROWS = 5_000
+MAX_ROWS = 5_000  # the default `limit` of points(); the page shows PAGE_ROWS at a time
+PAGE_ROWS = 500
+BATCH_ROWS = 20_000  # rows read from SQLite at a time when writing a download
 MAX_TERMS = 16
 MAX_QUERY_CHARS = 300
 KIND_NAMES = {"statement": "Statement", "vote": "UN vote"}
@@ -80,10 +84,11 @@ STATEMENT_ROWS = """
 VOTE_ROWS = f"""
     SELECT r.date AS day, r.date, r.issue, i.title AS issue_title, v.actor, a.name AS actor_name, 'vote' AS kind,
            {VOTE_STANCE} AS stance, NULL AS speaker,
-           v.resolution || ': voted ' || v.vote
+           {VOTE_LABEL_SQL} || ': voted ' || v.vote
                || CASE r.adopted WHEN 1 THEN ' (adopted)' WHEN 0 THEN ' (not adopted)' ELSE '' END
                || COALESCE(' - ' || r.title, '') AS text,
-           NULL AS notes, src.title AS source_title, src.url AS source_url, v.resolution AS ref
+           NULL AS notes, {VOTE_SOURCE_TITLE_SQL} AS source_title, {VOTE_URL_SQL} AS source_url,
+           v.resolution AS ref
     FROM resolutions r CROSS JOIN votes v ON v.resolution = r.id JOIN actors a ON a.code = v.actor
     JOIN issues i ON i.slug = r.issue LEFT JOIN sources src ON src.id = r.source_id"""
 
@@ -103,8 +108,9 @@ def _branches(issue: str | None, actors: Sequence[str], start: str | None, end: 
               stances: Sequence[int], q: str | None) -> tuple[Branch | None, Branch | None]:
     """(statements, votes) under the filters; None for a half that cannot match.
 
-    Search covers what was said: votes have no quote, speaker or notes, so a search leaves them
-    out, and with votes alone nothing matches. Votes only carry stances -1, 0 and +1.
+    A search finds statements by what was said (quote, speaker, notes: the FTS index) and votes
+    by their resolution (symbol, title, description: every word must appear in one of them).
+    Votes only carry stances -1, 0 and +1.
     """
     expression = search_expression(q)
     statements = votes = None
@@ -114,10 +120,23 @@ def _branches(issue: str | None, actors: Sequence[str], start: str | None, end: 
         if expression:
             statements.clauses.append("s.rowid IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)")
             statements.params.append(expression)
-    if kind != "statements" and not expression and (not stances or VOTE_STANCES & set(stances)):
+    if kind != "statements" and (not stances or VOTE_STANCES & set(stances)):
         clauses, params = _filters("r.issue", "v.actor", "r.date", VOTE_STANCE, issue, actors, start, end, stances)
-        votes = Branch([COUNTED_VOTES] + clauses, params, "r.date")
+        # a roll call no rule gave an issue has no stance: the view leaves its votes out, so must the count
+        votes = Branch([COUNTED_VOTES, "r.issue IS NOT NULL"] + clauses, params, "r.date")
+        if expression:
+            for term, _prefix in search_terms(q):
+                votes.clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in RESOLUTION_TEXT) + ")")
+                votes.params.extend([_like(term)] * len(RESOLUTION_TEXT))
     return statements, votes
+
+
+RESOLUTION_TEXT = ("r.symbol", "r.title", "r.description", "r.id")  # what a search reads of a vote
+
+
+def _like(term: str) -> str:
+    """A LIKE pattern that finds `term` anywhere, its own % and _ taken literally."""
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _filters(issue_col: str, actor_col: str, day_col: str, stance_col: str, issue: str | None,
@@ -152,15 +171,18 @@ VOTES_FROM = " FROM resolutions r CROSS JOIN votes v ON v.resolution = r.id"
 
 def points(db: sqlite_utils.Database, issue: str | None = None, actors: Sequence[str] = (),
            start: str | None = None, end: str | None = None, kind: str = "both",
-           stances: Sequence[int] = (), q: str | None = None, limit: int = MAX_ROWS) -> pd.DataFrame:
-    """Matching stance points with actor names and issue titles, oldest first, at most `limit`.
+           stances: Sequence[int] = (), q: str | None = None, limit: int = MAX_ROWS,
+           offset: int = 0) -> pd.DataFrame:
+    """Matching stance points with actor names and issue titles, oldest first: `limit` rows from
+    row `offset` on (a page of the table).
 
-    The same rows, in the same order, as the stance_points view would give. The first `limit`
-    rows all fall on or before the day of the `limit`-th row of either half (a half holds no
-    more than the union), so only rows up to that day are read in full and sorted.
+    The same rows, in the same order, as the stance_points view would give. The first
+    `offset + limit` rows all fall on or before the day of the `offset + limit`-th row of either
+    half (a half holds no more than the union), so only rows up to that day are read in full.
     """
     statements, votes = _branches(issue, actors, start, end, kind, stances, q)
-    cutoff = min((day for day in (_statement_cutoff(db, statements, limit), _vote_cutoff(db, votes, limit))
+    end_row = int(offset) + int(limit)
+    cutoff = min((day for day in (_statement_cutoff(db, statements, end_row), _vote_cutoff(db, votes, end_row))
                   if day is not None), default=None)
     parts: list[str] = []
     params: list[object] = []
@@ -171,8 +193,31 @@ def points(db: sqlite_utils.Database, issue: str | None = None, actors: Sequence
             params += branch.params + ([cutoff] if cutoff else [])
     if not parts:
         parts, params = [STATEMENT_ROWS + " WHERE 0"], []
-    sql = " UNION ALL ".join(parts) + f" ORDER BY {ORDER} LIMIT ?"
-    return frame(db, sql, params + [int(limit)])
+    sql = " UNION ALL ".join(parts) + f" ORDER BY {ORDER} LIMIT ? OFFSET ?"
+    return frame(db, sql, params + [int(limit), int(offset)])
+
+
+def stream_points(db: sqlite_utils.Database, issue: str | None = None, actors: Sequence[str] = (),
+                  start: str | None = None, end: str | None = None, kind: str = "both",
+                  stances: Sequence[int] = (), q: str | None = None,
+                  batch: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
+    """Every matching point, in the order of `points`, as frames of at most `batch` rows.
+
+    One query read through its cursor: a download of a million votes never holds them all.
+    """
+    statements, votes = _branches(issue, actors, start, end, kind, stances, q)
+    parts: list[str] = []
+    params: list[object] = []
+    for branch, rows in ((statements, STATEMENT_ROWS), (votes, VOTE_ROWS)):
+        if branch is not None:
+            parts.append(rows + branch.where() if branch.clauses else rows)
+            params += branch.params
+    if not parts:
+        return
+    cursor = db.conn.execute(" UNION ALL ".join(parts) + f" ORDER BY {ORDER}", params)
+    columns = [d[0] for d in cursor.description]
+    while chunk := cursor.fetchmany(batch):
+        yield pd.DataFrame.from_records(chunk, columns=columns)
 
 
 def _statement_cutoff(db: sqlite_utils.Database, branch: Branch | None, limit: int) -> str | None:
@@ -229,7 +274,7 @@ def vote_tallies(db: sqlite_utils.Database) -> pd.DataFrame:
     return frame(db, """
         SELECT r.id, r.issue, r.date, r.polarity, sum(v.vote = 'yes') AS yes, sum(v.vote = 'no') AS no,
                sum(v.vote = 'abstain') AS abstain
-        FROM resolutions r JOIN votes v ON v.resolution = r.id GROUP BY r.id""")
+        FROM resolutions r JOIN votes v ON v.resolution = r.id WHERE r.issue IS NOT NULL GROUP BY r.id""")
 
 
 def count_votes(tallies: pd.DataFrame, issue: str | None = None, start: str | None = None,
@@ -312,15 +357,26 @@ def table(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _one_line(value: object) -> str:
-    """Filter values go into a comment line: no line breaks may split it."""
+    """Filter values go into one line of the citation: no line breaks may split it."""
     return " ".join(str(value).split())
 
 
 def citation(version: str, filters: dict[str, object], today: str) -> str:
-    """The comment line that opens every CSV: what data, which view, when."""
+    """One line that says what data, which view, when: shown on the page and opening CITATION.txt."""
     shown = ", ".join(f"{key}={_one_line(value) if value not in (None, '', ()) else 'all'}"
                       for key, value in filters.items())
-    return f"# Stance data, version {_one_line(version)}, exported {today}, filters: {shown}"
+    return f"Stance data, version {_one_line(version)}, exported {today}, filters: {shown}"
+
+
+def citation_file(line: str, csv_name: str, written: int, link: str | None = None) -> str:
+    """The companion text of a download: the citation, what the CSV holds and how to open it."""
+    parts = [line, "", f"{csv_name}: {written:,} rows, every row these filters select, oldest first.",
+             "UTF-8 with a byte-order mark, comma-separated, one header row: it opens as it is in Excel and",
+             "with a plain pandas.read_csv. Text a spreadsheet would read as a formula starts with a '.",
+             f"Columns: {', '.join(COLUMNS)}."]
+    if link:
+        parts.append(f"The same view in the dashboard: {link}")
+    return "\n".join(parts) + "\n"
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes Excel or LibreOffice evaluate a cell
@@ -331,29 +387,74 @@ def _defuse(value: object) -> object:
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
-def to_csv(rows: pd.DataFrame, citation_line: str) -> bytes:
-    """UTF-8 CSV: the citation comment, then the header and rows as on the page, except that text
-    cells a spreadsheet would take for a formula get a leading '. Numbers (a stance of -2) stay."""
+def _defused(rows: pd.DataFrame) -> pd.DataFrame:
+    """Text cells a spreadsheet would take for a formula get a leading '; numbers (a stance of -2) stay."""
     safe = rows.copy()
     for column in safe.columns:
         if not pd.api.types.is_numeric_dtype(safe[column]):
             safe[column] = safe[column].map(_defuse)
-    buffer = io.StringIO()
-    # one CSV field, quoted as CSV quotes (it holds commas, and a search may hold quotes): a CSV
-    # reader sees one cell, not a row of fragments, and a stray quote cannot swallow the rows
-    csv.writer(buffer, lineterminator="\n").writerow([citation_line])
-    safe.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-    return buffer.getvalue().encode("utf-8")
+    return safe
+
+
+def write_csv(tables: Iterator[pd.DataFrame], out: IO[bytes]) -> int:
+    """Frames of the page's table (see `table`), one after another, into a binary stream: UTF-8 with a
+    byte-order mark (Excel needs it to read UTF-8; pandas.read_csv skips it), the header once,
+    no comment lines (they break plain readers). Returns the number of rows written."""
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+    written = 0
+    header = True
+    for chunk in tables:
+        _defused(chunk).to_csv(text, index=False, header=header, quoting=csv.QUOTE_MINIMAL,
+                                      lineterminator="\r\n")
+        header = False
+        written += len(chunk)
+    if header:
+        text.write(",".join(COLUMNS) + "\r\n")
+    text.flush()
+    text.detach()
+    return written
+
+
+def _tables(db: sqlite_utils.Database, filters: tuple[object, ...]) -> Iterator[pd.DataFrame]:
+    return (table(chunk) for chunk in stream_points(db, *filters))
+
+
+def to_csv(shown: pd.DataFrame) -> bytes:
+    """The page's table as the download's CSV (see write_csv)."""
+    buffer = io.BytesIO()
+    write_csv(iter([shown]), buffer)
+    return buffer.getvalue()
+
+
+def export_zip(db: sqlite_utils.Database, issue: str | None = None, actors: Sequence[str] = (),
+               start: str | None = None, end: str | None = None, kind: str = "both", stances: Sequence[int] = (),
+               q: str | None = None, *, line: str = "", today: str = "", link: str | None = None) -> bytes:
+    """Every row the filters (those of `points`) select, streamed into a zip: the CSV and
+    CITATION.txt (`line`, then what the CSV holds) beside it. The CSV goes through a temporary
+    file, so memory holds one batch of rows and the compressed result, never the whole table."""
+    name = f"stance-export-{today}.csv"
+    with tempfile.SpooledTemporaryFile(max_size=8 << 20) as spool:
+        with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            with archive.open(name, "w", force_zip64=True) as member:
+                written = write_csv(_tables(db, (issue, actors, start, end, kind, stances, q)), member)
+            archive.writestr("CITATION.txt", citation_file(line, name, written, link))
+        spool.seek(0)
+        return spool.read()
+
+
+def export_csv(db: sqlite_utils.Database, issue: str | None = None, actors: Sequence[str] = (),
+               start: str | None = None, end: str | None = None, kind: str = "both", stances: Sequence[int] = (),
+               q: str | None = None) -> bytes:
+    """Every row the filters select as the CSV alone (the citation is on the page and in the zip)."""
+    with tempfile.SpooledTemporaryFile(max_size=64 << 20) as spool:
+        write_csv(_tables(db, (issue, actors, start, end, kind, stances, q)), spool)
+        spool.seek(0)
+        return spool.read()
 
 
 def read_csv(data: bytes) -> pd.DataFrame:
-    """A downloaded file back as a frame (skipping the citation): for checks and round trips."""
-    return pd.read_csv(io.BytesIO(data), comment=None, skiprows=_comment_lines(data),
-                       keep_default_na=False, dtype=str)
-
-
-def _comment_lines(data: bytes) -> int:
-    return len(re.match(rb'(?:"?#[^\n]*\n)*', data).group(0).splitlines())
+    """A downloaded CSV back as a frame, as a plain pandas.read_csv reads it (all text)."""
+    return pd.read_csv(io.BytesIO(data), keep_default_na=False, dtype=str)
 
 
 # --- Picking a statement to edit (the Add statement page) -----------------------------------

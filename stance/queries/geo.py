@@ -12,6 +12,7 @@ import pandas as pd
 import sqlite_utils
 
 from stance.actors import registry
+from stance.db import VOTE_LABEL_SQL, VOTE_SOURCE_TITLE_SQL, VOTE_URL_SQL
 from stance.queries import frame
 
 # The one definition of "latest" shared with the profile page: newest day, statements before
@@ -64,10 +65,10 @@ def stance_as_of(db: sqlite_utils.Database, issue: str, as_of: str, follow_seat:
             UNION ALL
             SELECT w.actor, 'vote', r.date, 'day', r.date,
                    CASE v.vote WHEN 'yes' THEN r.polarity WHEN 'no' THEN -r.polarity ELSE 0 END,
-                   v.resolution || ': voted ' || v.vote
+                   {VOTE_LABEL_SQL} || ': voted ' || v.vote
                        || CASE r.adopted WHEN 1 THEN ' (adopted)' WHEN 0 THEN ' (not adopted)' ELSE '' END
                        || COALESCE(' - ' || r.title, ''),
-                   NULL, NULL, src.url, src.title, w.points
+                   NULL, NULL, {VOTE_URL_SQL}, {VOTE_SOURCE_TITLE_SQL}, w.points
             FROM states w JOIN votes v ON v.actor = w.actor AND v.resolution = (
                 SELECT max(v2.resolution) FROM resolutions r2 CROSS JOIN votes v2 ON v2.resolution = r2.id
                 WHERE r2.issue = ? AND r2.date = w.day AND v2.actor = w.actor AND v2.vote IN ('yes', 'no', 'abstain'))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlite_utils
 
+from stance.db import VOTE_LABEL_SQL, VOTE_URL_SQL
 from stance.queries import frame
 from stance.queries.geo import LATEST_FIRST
 
@@ -55,10 +56,11 @@ def positions(db: sqlite_utils.Database, actor: str) -> pd.DataFrame:
 
 
 def votes_cast(db: sqlite_utils.Database, actor: str) -> pd.DataFrame:
-    """Every roll-call vote the actor cast (absent and non-voting included), oldest first."""
-    return frame(db, """
-        SELECT r.id AS resolution, r.body, r.date, r.issue, i.title AS issue_title, v.vote, r.adopted,
-               r.polarity, r.title, src.url AS source_url
+    """Every roll-call vote the actor cast (absent and non-voting included), oldest first; a
+    resolution is named by its UN symbol where it has one (not `UNGA rcid N`) and linked to it."""
+    return frame(db, f"""
+        SELECT {VOTE_LABEL_SQL} AS resolution, r.body, r.date, r.issue, i.title AS issue_title, v.vote, r.adopted,
+               r.polarity, r.title, {VOTE_URL_SQL} AS source_url
         FROM votes v JOIN resolutions r ON r.id = v.resolution JOIN issues i ON i.slug = r.issue
         LEFT JOIN sources src ON src.id = r.source_id
         WHERE v.actor = ? ORDER BY r.date, r.id""", [actor])

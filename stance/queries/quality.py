@@ -159,3 +159,44 @@ CHECKS = (
     Check("resolutions_without_votes", "Resolutions without votes",
           "The resolution is known but no vote on it is recorded."),
 )
+
+
+REJECT_COLUMNS = ["file", "kind", "finished", "line", "field", "value", "reason", "year", "row"]
+
+
+def rejects(db: sqlite_utils.Database) -> pd.DataFrame:
+    """The rows the latest load of each file left out (one line per problem), from the `rejects`
+    table (migration m009_h11a); empty for a database that predates it."""
+    if "rejects" not in db.table_names():
+        return pd.DataFrame(columns=REJECT_COLUMNS)
+    return frame(db, """
+        WITH latest AS (SELECT max(id) AS id FROM imports GROUP BY file)
+        SELECT i.file, i.kind, i.finished, x.line, x.field, x.value, x.reason, x.year, x.row
+        FROM latest l JOIN rejects x ON x.import_id = l.id JOIN imports i ON i.id = l.id
+        ORDER BY i.file, x.line, x.id""")
+
+
+def _years(years: pd.Series) -> str:
+    """'1992-2006 (12 years)', '2017', or '' when the rows do not say."""
+    known = sorted({int(y) for y in years.dropna()})
+    if not known:
+        return ""
+    if len(known) == 1:
+        return str(known[0])
+    return f"{known[0]}-{known[-1]} ({len(known)} years)"
+
+
+def rejects_summary(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rejected rows grouped by what was wrong: file, field, value and reason, with how many
+    rows and which years, most rows first. The value is what a reader acts on: a country code
+    the actor list lacks, a vote that is not yes, no or abstain."""
+    if rows.empty:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+    keys = ["file", "field", "value", "reason"]
+    grouped = rows.fillna({"value": ""}).groupby(keys, sort=False)
+    out = grouped.agg(rows=("line", "nunique"), years=("year", _years)).reset_index()
+    return out.sort_values(["rows", "file", "field"], ascending=[False, True, True], kind="stable",
+                           ignore_index=True)[SUMMARY_COLUMNS]
+
+
+SUMMARY_COLUMNS = ["file", "field", "value", "rows", "years", "reason"]  # the long reason last

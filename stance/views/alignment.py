@@ -141,6 +141,19 @@ def describe_votes(vm: align.VoteMatrix) -> str:
             f"unanimous among those voting ({vm.years.min()}–{vm.years.max()}).")
 
 
+def rejected_votes_note() -> None:
+    """Votes a load rejected (an unknown country code, say) count nowhere here: say so, and where."""
+    rows = read("quality.rejects")
+    votes = rows[rows["kind"].str.contains("vote|undl|voeten", regex=True, na=False)] if not rows.empty else rows
+    n = len(votes.drop_duplicates(["file", "line"])) if not votes.empty else 0
+    if n:
+        codes = sorted({str(v) for v in votes.loc[votes["field"].isin(["country_code", "ms_code", "ccode", "actor"]),
+                                                 "value"].dropna()})[:8]
+        which = f" (codes {', '.join(codes)})" if codes else ""
+        st.warning(f"{n:,} vote row{'s' if n > 1 else ''} rejected by the latest loads{which} are not counted here: "
+                   "a country can be missing from these figures. The Data page lists them.", icon=":material/report:")
+
+
 def few_votes_note(common: np.ndarray, what: str) -> None:
     """Say plainly when a figure rests on a handful of votes: one vote then moves it a lot."""
     counts = common[common > 0]
@@ -332,6 +345,7 @@ def render() -> None:
         st.info("No roll-call votes match these filters.")
         st.stop()
     st.caption(describe_votes(vm))
+    rejected_votes_note()
     everyone = align.countries(vm)
     st.subheader("Agreement matrix")
     chosen = countries_ui(vm, span)

@@ -19,6 +19,7 @@ import importlib
 import re
 import sqlite3
 import sys
+import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -469,3 +470,11 @@ def evidence_picker(key: str = "evidence") -> str:
 def position_rule(kinds: str) -> str:
     """How a position at a date is derived, in words, for the page to say."""
     return f"An actor's position at a date is {EVIDENCE_RULE[kinds]}."
+
+
+def view_link(path: str = "", **params: object) -> str:
+    """A relative link to a dashboard view (`path` is the page's url_path, "" for the Timeline),
+    its filters in the URL as the pages read them; relative, so it works under any base path."""
+    query = {key: ",".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+             for key, value in params.items() if value not in (None, "")}
+    return f"./{path}" + (f"?{urllib.parse.urlencode(query)}" if query else "")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from stance.queries.quality import CHECKS
+from stance.queries.quality import CHECKS, rejects_summary
 from stance.views.common import read, require_data
 
 IMPORT_COLUMNS = {
@@ -30,6 +30,39 @@ def loads_ui() -> None:
         return
     st.caption("Every file loaded, newest first. Rows read = loaded + unchanged + rejected.")
     st.dataframe(loads, hide_index=True, width="stretch", column_config=IMPORT_COLUMNS, key="data_imports")
+
+
+def rejects_ui() -> None:
+    """What the latest loads left out, grouped by reason, and the rows themselves: a country or
+    a year missing from every page should be explained here, not discovered."""
+    st.subheader("Rejected rows")
+    rows = read("quality.rejects")
+    if rows.empty:
+        loads = read("quality.imports")
+        if (loads["rows_rejected"].fillna(0) > 0).any():
+            st.caption("Some loads rejected rows, but were made before the database kept them: the rejects CSV "
+                       "written by `python -m stance load --skip-invalid` lists them. Load those files again to "
+                       "see them here.")
+        else:
+            st.caption("No file's latest load left a row out.")
+        return
+    lines = rows.drop_duplicates(["file", "line"])
+    files = lines["file"].nunique()
+    st.warning(f"The latest loads of {files} file{'s' if files > 1 else ''} left out {len(lines):,} row"
+               f"{'s' if len(lines) > 1 else ''}: what they held (a country's votes, a year) is missing from every "
+               "page, the Alignment page's \"votes most like\" included. Fix the file or the actor list "
+               "(`data/aliases.csv`) and load it again.", icon=":material/report:")
+    st.dataframe(rejects_summary(rows), hide_index=True, width="stretch", key="data_rejects_summary",
+                 column_config={"file": "File", "field": "Field", "value": "Value", "reason": "Reason",
+                                "rows": st.column_config.NumberColumn("Rows", format="%d"),
+                                "years": "Years"})
+    with st.expander(f"The {len(lines):,} rejected rows, line by line"):
+        st.dataframe(rows[["file", "line", "field", "value", "reason", "year", "row"]], hide_index=True,
+                     width="stretch", key="data_rejects_rows", column_config={
+                         "file": "File", "line": st.column_config.NumberColumn("Line", format="%d"),
+                         "field": "Field", "value": "Value", "reason": "Reason",
+                         "year": st.column_config.NumberColumn("Year", format="%d"),
+                         "row": st.column_config.TextColumn("The row as read", width="large")})
 
 
 def counts_ui() -> None:
@@ -70,6 +103,7 @@ def render() -> None:
     st.title("Data")
     require_data(read("issues"))
     counts_ui()
+    rejects_ui()
     checks_ui()
     issues_ui()
     loads_ui()

@@ -5,7 +5,8 @@ would. In read-only mode (STANCE_READ_ONLY=1) the page shows a notice and no for
 
 Session-state keys:
     add_<field>      the add form's inputs; cleared after a successful save
-    add_saved        id of the statement just added (shown once as a success notice)
+    add_saved        the statement just added: id, issue, actor, label (shown once, under the form)
+    add_errors       field -> reason of the last failed save (shown once, under each field)
     ed_issue, ed_actor, ed_pick   the statement picked for editing ("" = all issues / actors)
     ed_next          id to select after an edit changed it (applied before the picker is drawn)
     ed_done          what the last edit or delete did (shown once)
@@ -24,7 +25,7 @@ from stance.actors import registry
 from stance.db import read_only_mode
 from stance.errors import StanceError, ValidationError
 from stance.model import stance_text
-from stance.views.common import actor_label, database, md_escape, read, require_data
+from stance.views.common import actor_label, database, md_escape, read, require_data, view_link
 
 STANCES = (2, 1, 0, -1, -2)
 TEXT_FIELDS = ("date", "quote", "speaker", "source_url", "source_title", "outlet", "confidence", "notes")
@@ -37,8 +38,16 @@ def actor_options() -> tuple[list[str], dict[str, str]]:
     return codes, {c: actor_label(c, actors[c].name) for c in codes}  # searchable by code and alias
 
 
-def statement_fields(prefix: str, issues: pd.DataFrame, current: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The statement's inputs (inside a form); returns values in the loader's columns."""
+def flag(errors: dict[str, str] | None, name: str) -> None:
+    """The problem with one field, right under it (the last save's, until the next try)."""
+    if errors and name in errors:
+        st.error(md_escape(errors[name]), icon=":material/error:")
+
+
+def statement_fields(prefix: str, issues: pd.DataFrame, current: dict[str, Any] | None = None,
+                     errors: dict[str, str] | None = None) -> dict[str, Any]:
+    """The statement's inputs (inside a form); returns values in the loader's columns. `errors`
+    (field -> reason) are shown under their fields."""
     cur = current or {}
     codes, labels = actor_options()
     titles = dict(zip(issues["slug"], issues["title"], strict=True))
@@ -51,31 +60,42 @@ def statement_fields(prefix: str, issues: pd.DataFrame, current: dict[str, Any] 
     with left:
         actor = st.selectbox("Actor *", codes, index=index(codes, cur.get("actor")), format_func=labels.get,
                              key=f"{prefix}actor", placeholder="Choose a state or organisation")
+        flag(errors, "actor")
         issue = st.selectbox("Issue *", slugs, index=index(slugs, cur.get("issue")), format_func=titles.get,
                              key=f"{prefix}issue", placeholder="Choose an issue")
+        flag(errors, "issue")
     with right:
         date = st.text_input("Date *", value=cur.get("date") or "", key=f"{prefix}date",
                              placeholder="YYYY, YYYY-MM or YYYY-MM-DD")
+        flag(errors, "date")
         stance = st.selectbox("Stance *", list(STANCES), index=index(list(STANCES), cur.get("stance")),
                               format_func=stance_text,
                               key=f"{prefix}stance",
                               placeholder="Choose -2..+2 (what the ends mean is defined per issue)")
+        flag(errors, "stance")
     quote = st.text_area("Quote (the words exactly as the source prints them)", value=cur.get("quote") or "",
                          key=f"{prefix}quote", height=100)
+    flag(errors, "quote")
     a, b = st.columns(2)
     with a:
         speaker = st.text_input("Speaker", value=cur.get("speaker") or "", key=f"{prefix}speaker",
                                 placeholder="e.g. Wang Yi, Foreign Minister")
+        flag(errors, "speaker")
         source_url = st.text_input("Source URL", value=cur.get("source_url") or "", key=f"{prefix}source_url",
                                    placeholder="https://…")
+        flag(errors, "source_url")
         confidence = st.text_input("Confidence (0..1)", value=_text(cur.get("confidence")),
                                    key=f"{prefix}confidence")
+        flag(errors, "confidence")
     with b:
         source_title = st.text_input("Source title", value=cur.get("source_title") or "",
                                      key=f"{prefix}source_title")
+        flag(errors, "source_title")
         outlet = st.text_input("Outlet", value=cur.get("outlet") or "", key=f"{prefix}outlet")
+        flag(errors, "outlet")
     notes = st.text_area("Notes (a paraphrase when there is no exact quote, and why this stance value)",
                          value=cur.get("notes") or "", key=f"{prefix}notes", height=80)
+    flag(errors, "notes")
     return {"actor": actor or "", "issue": issue or "", "date": date, "stance": "" if stance is None else stance,
             "quote": quote, "speaker": speaker, "source_url": source_url, "source_title": source_title,
             "outlet": outlet, "coder": cur.get("coder") or "", "confidence": confidence, "notes": notes}
@@ -100,6 +120,41 @@ def show_problems(exc: StanceError) -> None:
 # --- Add -------------------------------------------------------------------------------------
 
 ADD_KEYS = ("actor", "issue", "stance", "who") + TEXT_FIELDS
+FIELDS = frozenset(ADD_KEYS + ("coder",))
+
+
+def field_errors(exc: StanceError) -> tuple[dict[str, str], list[str]]:
+    """A failed save's problems: those of a form field (field -> reason), and the rest."""
+    by_field: dict[str, str] = {}
+    rest: list[str] = []
+    for problem in getattr(exc, "problems", None) or []:
+        if problem.field in FIELDS:
+            by_field[problem.field] = "; ".join(filter(None, (by_field.get(problem.field), problem.reason)))
+        else:
+            rest.append(f"{problem.field}: {problem.reason}" if problem.field not in ("-", "") else problem.reason)
+    if not isinstance(exc, ValidationError):
+        rest.append(str(exc))
+    return by_field, rest
+
+
+def timeline_link(issue: str, actor: str) -> str:
+    return view_link("", issue=issue, actors=actor)
+
+
+def saved_notice(saved: dict[str, str]) -> None:
+    """Under the Save button, where the eye is: what was saved, and where to see it."""
+    st.success(f"Saved: {md_escape(saved['label'])} (id {saved['id']}). The form is clear for the next one.",
+               icon=":material/check_circle:")
+    st.link_button("See it on the Timeline", timeline_link(saved["issue"], saved["actor"]),
+                   icon=":material/timeline:")
+
+
+def already_notice(statement_id: str, values: dict[str, Any]) -> None:
+    """Saving the same statement again adds nothing: say so kindly, and where it is."""
+    st.info(f"This statement is already recorded (id {statement_id}), so nothing was added. To change it, use "
+            "the *Edit or delete* tab.", icon=":material/info:")
+    st.link_button("See it on the Timeline", timeline_link(values["issue"], values["actor"]),
+                   icon=":material/timeline:")
 
 
 def add_ui(issues: pd.DataFrame) -> None:
@@ -107,25 +162,46 @@ def add_ui(issues: pd.DataFrame) -> None:
         for name in ADD_KEYS:
             st.session_state.pop(f"add_{name}", None)
     saved = st.session_state.pop("add_saved", None)
-    if saved:
-        st.success(f"Saved statement {saved}. It shows on the other pages now.")
+    errors = st.session_state.pop("add_errors", None)
     with st.form("add_form"):
-        values = statement_fields("add_", issues)
+        values = statement_fields("add_", issues, errors=errors)
         who = st.text_input("Coder (your name) *", key="add_who", help="Stored as the statement's coder and in "
                             "the audit trail.")
+        flag(errors, "who")
         submitted = st.form_submit_button("Save statement", type="primary")
+    if isinstance(saved, dict):
+        saved_notice(saved)
+    if errors:
+        st.error("Not saved: fix the fields marked above.", icon=":material/error:")
     if submitted:
-        values["coder"] = who
-        try:
-            with database(write=True) as db:
-                new_id = editing.add_statement(db, values, who)
-        except StanceError as exc:
+        save_new(values, who, issues)
+
+
+def save_new(values: dict[str, Any], who: str, issues: pd.DataFrame) -> None:
+    """Write the statement; on success or on problems rerun, so the form shows the outcome."""
+    values["coder"] = who
+    try:
+        with database(write=True) as db:
+            new_id = editing.add_statement(db, values, who)
+    except editing.AlreadyRecorded as exc:
+        already_notice(exc.statement_id, values)
+        return
+    except StanceError as exc:
+        by_field, rest = field_errors(exc)
+        if rest or not by_field:
             show_problems(exc)
             return
-        st.cache_data.clear()
-        st.session_state["add_saved"] = new_id
-        st.session_state["add_clear"] = True
+        st.session_state["add_errors"] = by_field
         st.rerun()
+    titles = dict(zip(issues["slug"], issues["title"], strict=True))
+    label = f"{registry().actors[values['actor']].name} on {titles.get(values['issue'], values['issue'])}, " \
+            f"{values['date']}, stance {stance_text(values['stance'])}"
+    st.cache_data.clear()
+    st.toast("Statement saved", icon=":material/check_circle:")
+    st.session_state["add_saved"] = {"id": new_id, "issue": values["issue"], "actor": values["actor"],
+                                     "label": label}
+    st.session_state["add_clear"] = True
+    st.rerun()
 
 
 # --- Edit and delete -------------------------------------------------------------------------

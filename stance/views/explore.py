@@ -25,16 +25,19 @@ from stance.queries.explore import (
     KIND_NAMES,
     KINDS,
     MAX_QUERY_CHARS,
-    MAX_ROWS,
+    PAGE_ROWS,
     citation,
     count_votes,
+    export_csv,
+    export_zip,
     search_expression,
     table,
-    to_csv,
 )
 from stance.views.common import (
     actor_label,
+    database,
     evidence_card,
+    md_escape,
     read,
     require_data,
     seed_from_url,
@@ -94,8 +97,9 @@ def filters_ui(issues: pd.DataFrame) -> Filters:
     if st.session_state["ex_issue"] not in titles:
         st.session_state["ex_issue"] = ""
 
-    q = st.text_input("Search quotes, speakers and notes", key="ex_q", max_chars=MAX_QUERY_CHARS,
-                      placeholder="e.g. sanctions, Wang Yi, suspension*  (all words must appear; * matches a prefix)")
+    q = st.text_input("Search quotes, speakers, notes and resolutions", key="ex_q", max_chars=MAX_QUERY_CHARS,
+                      placeholder="e.g. sanctions, Wang Yi, suspension*, A/RES/72/188  (all words must appear; "
+                                  "* matches a prefix)")
     issue_col, actors_col, years_col = st.columns([2, 3, 2])
     with issue_col:
         issue = st.selectbox("Issue", [""] + list(titles), key="ex_issue",
@@ -120,9 +124,8 @@ def filters_ui(issues: pd.DataFrame) -> Filters:
 
 def citation_filters(f: Filters) -> dict[str, object]:
     """The filters as a reader of the CSV needs them to reproduce it."""
-    searching = search_expression(f.q) is not None
     return {"issue": f.issue, "actors": ",".join(f.actors), "from": f.start[:4], "to": f.end[:4],
-            "kind": "statements" if searching else f.kind,
+            "kind": f.kind,
             "stance": "" if f.stances == STANCES else ",".join(f"{v:+d}" for v in f.stances), "q": f.q}
 
 
@@ -141,11 +144,9 @@ def search_notices(f: Filters) -> None:
         return
     if search_expression(f.q) is None:
         st.warning("The search text has no letters or digits to look for, so it is ignored.")
-    elif f.kind == "votes":
-        st.warning("Search looks in the quotes, speakers and notes of statements; with *UN votes* alone nothing "
-                   "can match. Clear the search or show statements.")
-    elif f.kind == "both":
-        st.caption("Search looks in quotes, speakers and notes, so UN votes are left out of the results.")
+    elif f.kind != "statements":
+        st.caption("Statements match on their quote, speaker and notes; UN votes on their resolution's symbol, "
+                   "title and description (every word must appear).")
 
 
 def show_record(row: pd.Series) -> None:
@@ -154,6 +155,42 @@ def show_record(row: pd.Series) -> None:
     heading = f"{KIND_NAMES.get(row['kind'], row['kind'])} · {when} · stance {stance_text(row['stance'])}"
     evidence_card(row, heading, f"{row['actor_name']} on {row['issue_title']}",
                   (("Quote or vote", "text"), ("Speaker", "speaker"), ("Notes", "notes"), ("Source", "source_title")))
+
+
+def page_picker(total: int, f: Filters) -> int:
+    """The page of the table to show (1-based). A change of filters goes back to the first page."""
+    pages = max(1, -(-total // PAGE_ROWS))
+    if st.session_state.get("ex_page_of") != f:
+        st.session_state["ex_page_of"] = f
+        st.session_state["ex_page"] = 1
+    st.session_state["ex_page"] = min(max(1, int(st.session_state.get("ex_page", 1))), pages)
+    if pages == 1:
+        return 1
+    left, _ = st.columns([1, 3])
+    return int(left.number_input(f"Page (of {pages:,}, {PAGE_ROWS:,} rows each)", 1, pages, key="ex_page"))
+
+
+def downloads(f: Filters, total: int) -> None:
+    """Every row the filters select, built when a button is clicked: a zip of the CSV and its
+    citation, or the CSV alone (UTF-8 with a byte-order mark, for Excel and pandas alike)."""
+    today = dt.date.today().isoformat()
+    line = citation(read("explore.data_version"), citation_filters(f), today)
+    st.caption(f"Cite as: {md_escape(line)}")
+
+    def zipped() -> bytes:
+        with database() as db:
+            return export_zip(db, *f, line=line, today=today)
+
+    def plain() -> bytes:
+        with database() as db:
+            return export_csv(db, *f)
+
+    left, right = st.columns(2)
+    left.download_button(f"Download all {total:,} rows with their citation (zip)", zipped,
+                         file_name=f"stance-export-{today}.zip", mime="application/zip", on_click="ignore",
+                         key="ex_download", icon=":material/download:", type="primary")
+    right.download_button(f"CSV only ({total:,} rows)", plain, file_name=f"stance-export-{today}.csv",
+                          mime="text/csv", on_click="ignore", key="ex_download_csv", icon=":material/table:")
 
 
 def render() -> None:
@@ -166,23 +203,19 @@ def render() -> None:
         st.info("Pick at least one stance value.")
         st.stop()
     total = total_count(f)
-    rows = read("explore.points", *f, MAX_ROWS)
-    if rows.empty:
+    if total == 0:
         hint = " Every word searched for must appear in the statement." if search_expression(f.q) else ""
         st.info(f"Nothing matches these filters. Widen the years, drop an actor or change the search.{hint}")
         st.stop()
+    st.subheader(f"{total:,} row{'' if total == 1 else 's'}")
+    downloads(f, total)
+    number = page_picker(total, f)
+    offset = (number - 1) * PAGE_ROWS
+    rows = read("explore.points", *f, PAGE_ROWS, offset)
     shown = table(rows)
     counts = rows["kind"].value_counts()
-    st.subheader(f"{len(shown):,} row{'' if len(shown) == 1 else 's'}")
-    st.caption(f"{counts.get('statement', 0):,} statements, {counts.get('vote', 0):,} votes · oldest first")
-    if total > len(shown):
-        st.warning(f"Showing the first {len(shown):,} of {total:,} matching rows. Narrow the filters to see the "
-                   "rest; the download holds the rows shown.")
-    today = dt.date.today().isoformat()
-    line = citation(read("explore.data_version"), citation_filters(f), today)
-    st.download_button(f"Download these {len(shown):,} rows (CSV)", to_csv(shown, line),
-                       file_name=f"stance-export-{today}.csv", mime="text/csv", on_click="ignore",
-                       key="ex_download", icon=":material/download:")
+    st.caption(f"Rows {offset + 1:,}-{offset + len(rows):,} of {total:,}, oldest first · on this page "
+               f"{counts.get('statement', 0):,} statements, {counts.get('vote', 0):,} votes")
     picked = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                           key="ex_table", height=min(38 + 35 * len(shown), 640), column_config={
                               "Source URL": st.column_config.LinkColumn("Source URL", display_text="open"),
@@ -190,7 +223,7 @@ def render() -> None:
                               "Quote or vote": st.column_config.TextColumn("Quote or vote", width="large"),
                               "Actor": st.column_config.TextColumn("Actor", width="medium")})
     selected = picked.selection.rows if picked is not None else []
-    if selected:
+    if selected and selected[0] < len(rows):
         show_record(rows.iloc[selected[0]])
     elif len(rows) == 1:
         show_record(rows.iloc[0])

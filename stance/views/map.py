@@ -17,6 +17,7 @@ from stance.charts import map as map_chart
 from stance.model import STANCE_LABELS, stance_text
 from stance.views.common import (
     digits,
+    evidence_card,
     evidence_picker,
     issue_picker,
     md_escape,
@@ -27,6 +28,7 @@ from stance.views.common import (
     seed_from_url,
     set_url,
     unless,
+    view_link,
 )
 
 
@@ -72,6 +74,31 @@ def summary(df: pd.DataFrame, as_of: str) -> str:
     return f"As of {map_chart.format_date(as_of)}: {len(df)} countries with data ({', '.join(parts)})."
 
 
+def clicked_country(event: object) -> str | None:
+    """The code of the clicked country, read from the clicked shape itself (customdata)."""
+    selection = getattr(event, "selection", None) or {}
+    for point in selection.get("points", []) if isinstance(selection, dict) else []:
+        data = point.get("customdata") if isinstance(point, dict) else None
+        if isinstance(data, (list, tuple)) and len(data) > map_chart.ACTOR_COLUMN:
+            return str(data[map_chart.ACTOR_COLUMN])
+        if isinstance(point, dict) and isinstance(point.get("location"), str):
+            return point["location"]
+    return None
+
+
+def show_country(row: pd.Series, issue: str, as_of: str) -> None:
+    """The evidence a country's colour rests on, and the way to all of its evidence."""
+    when = map_chart.format_date(row["date"], row["date_precision"])
+    heading = (f"{KIND_LABELS[row['kind']]} · {when} · stance {stance_text(row['stance'])} · "
+               f"its latest of {int(row['points'])} point(s) on this issue by {map_chart.format_date(as_of)}")
+    evidence_card(row, heading, row["actor_name"], (("Quote or vote", "text"), ("Speaker", "speaker"),
+                                                    ("Notes", "notes"), ("Source", "source_title")))
+    timeline, profile = st.columns(2)
+    timeline.link_button("All its evidence on this issue (Timeline)",
+                         view_link("", issue=issue, actors=row["actor"]), icon=":material/timeline:")
+    profile.link_button("Actor profile", view_link("actor", actor=row["actor"]), icon=":material/person:")
+
+
 def render() -> None:
     st.title("Stance map")
     issues = read("issues")
@@ -89,7 +116,13 @@ def render() -> None:
         st.info(f"No country had {what} on this issue by {map_chart.format_date(as_of)}.")
         st.stop()
     fig = map_chart.stance_map(df, meta["title"], map_chart.format_date(as_of), meta["plus_2"], meta["minus_2"])
-    st.plotly_chart(fig, width="stretch", key="stance_map", config={"topojsonURL": map_chart.TOPOJSON_URL})
+    event = st.plotly_chart(fig, width="stretch", key="stance_map", config={"topojsonURL": map_chart.TOPOJSON_URL},
+                            on_select="rerun", selection_mode="points")
+    code = clicked_country(event)
+    if code in set(df["actor"]):
+        show_country(df[df["actor"] == code].iloc[0], issue, as_of)
+    else:
+        st.caption("Click a country to see the statement or vote its colour rests on.")
     st.caption(summary(df, as_of) + " " + position_rule(kinds).replace("An actor's", "A country's") +
                " Countries in grey have no such evidence by then: no data, which is not the same as neutral (pale "
                "yellow). A UN vote counts as a stance: yes = support, no = oppose, abstention = neutral.")
