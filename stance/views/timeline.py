@@ -11,6 +11,8 @@ votes of a year are listed under the chart.
 
 from __future__ import annotations
 
+import zlib
+
 import pandas as pd
 import streamlit as st
 
@@ -56,19 +58,59 @@ def show_evidence(point: pd.Series) -> None:
                                                         ("Source", "source_title")))
 
 
-def selected_point(event: object, points: pd.DataFrame, chosen: list[str]) -> pd.Series | None:
-    """Map a plotly selection (trace number, point index) back to its row."""
+def clicked_keys(event: object) -> list[str]:
+    """The record keys of the clicked points, read from the points themselves (customdata)."""
     selection = getattr(event, "selection", None) or {}
     picked = selection.get("points", []) if isinstance(selection, dict) else []
-    if not picked:
-        return None
-    first = picked[0]
-    drawn = [c for c in chosen if (points["actor"] == c).any()]
-    trace, index = first.get("curve_number", 0), first.get("point_index", 0)
-    if trace >= len(drawn):
-        return None
-    rows = points[points["actor"] == drawn[trace]]
-    return rows.iloc[index] if index < len(rows) else None
+    keys = []
+    for point in picked:
+        data = point.get("customdata") if isinstance(point, dict) else None
+        key = data[charts.KEY_COLUMN] if isinstance(data, (list, tuple)) and len(data) > charts.KEY_COLUMN else None
+        if isinstance(key, str):
+            keys.append(key)
+    return list(dict.fromkeys(keys))
+
+
+def points_at_spot(points: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Every record drawn where the clicked ones are: the same day and the same stance.
+
+    Such points sit on one spot (the chart only nudges actors apart by a fraction of a step),
+    so a click cannot tell them apart: all of them are offered. Empty if no key is drawn (a
+    selection left over from other filters)."""
+    keyed = points.assign(key=charts.record_keys(points).to_numpy())
+    hit = keyed[keyed["key"].isin(keys)]
+    spots = set(zip(hit["day"], hit["stance"], strict=True))
+    return keyed[[spot in spots for spot in zip(keyed["day"], keyed["stance"], strict=True)]]
+
+
+def point_label(point: pd.Series) -> str:
+    """One line per record in the list of points that share a spot."""
+    said = point["text"] if isinstance(point["text"], str) and point["text"] else point["notes"]
+    said = said if isinstance(said, str) else ""
+    who = f" · {point['speaker']}" if isinstance(point["speaker"], str) and point["speaker"] else ""
+    cast_by = point.get("cast_by")
+    actor = cast_by if isinstance(cast_by, str) else point["actor_name"]  # following the seat: who cast it
+    line = f"{actor} · {charts.KIND_LABELS[point['kind']]}{who}: {said}"
+    return md_escape(line if len(line) <= 110 else line[:109] + "…")  # a radio label is markdown
+
+
+def show_clicked(here: pd.DataFrame) -> None:
+    """The card of the record at the clicked spot; where several share it, a list to pick from.
+
+    Plotly cannot tell overlapping markers apart (inside a marker every point is "closest"), so
+    the point it reports is a guess: rather than show a card the reader did not ask for, the
+    records at the spot are listed and none is shown until one is picked."""
+    if len(here) == 1:
+        show_evidence(here.iloc[0])
+        return
+    labels = dict(zip(here["key"], here.apply(point_label, axis=1), strict=True))
+    first = here.iloc[0]
+    spot = "_".join(sorted(labels))
+    chosen = st.radio(f"{len(here)} records are drawn at this spot ({first['date']}, "
+                      f"{stance_text(first['stance'])}): pick one to read it", list(labels), index=None,
+                      format_func=labels.get, key=f"spot_{zlib.crc32(spot.encode())}")
+    if chosen in labels:
+        show_evidence(here[here["key"] == chosen].iloc[0])
 
 
 MANY_VOTES = 150  # votes in view above which the Timeline sums them up per year
@@ -185,9 +227,10 @@ def render() -> None:
     event = st.plotly_chart(fig, width="stretch", on_select="rerun", selection_mode="points", key="timeline_chart")
     if yearly is not None:
         show_year_votes(all_points, yearly, clicked_year(event, fig))
-    point = selected_point(event, points, chosen)
-    if point is not None:
-        show_evidence(point)
+    keys = clicked_keys(event)
+    here = points_at_spot(points, keys)
+    if not here.empty:
+        show_clicked(here)
     else:
         st.caption("Click a point to see its full quote and source, or pick a row below.")
     st.subheader(f"Evidence ({len(points)} points)")
