@@ -181,12 +181,24 @@ def matrix_section(vm: align.VoteMatrix, chosen: list[str], measure: str, min_vo
     st.plotly_chart(fig, width="stretch", key="alignment_matrix")
 
 
-def pair_section(vm: align.VoteMatrix, everyone: pd.DataFrame, measure: str, min_votes: int) -> dict[str, str]:
+def default_pair(codes: list[str], chosen: list[str]) -> tuple[str, str]:
+    """The pair shown first: the first two actors of the selection the pages share (a reader who
+    came from the Timeline with China and Russia asks about them), else China and the United
+    States, else the first two. A pair in the link (pair_a, pair_b) still wins."""
+    picked = [c for c in chosen if c in codes]
+    if len(picked) >= 2:
+        return picked[0], picked[1]
+    a = DEFAULT_PAIR[0] if DEFAULT_PAIR[0] in codes else codes[0]
+    b = DEFAULT_PAIR[1] if DEFAULT_PAIR[1] in codes else codes[min(1, len(codes) - 1)]
+    return a, b
+
+
+def pair_section(vm: align.VoteMatrix, everyone: pd.DataFrame, measure: str, min_votes: int,
+                 chosen: list[str] = ()) -> dict[str, str]:  # type: ignore[assignment]
     """`vm` has the page's codes (1 yes, 2 no, 3 abstain); agreement and graded come from pair_by_year."""
     st.subheader("One pair over time")
     codes = everyone["code"].tolist()
-    a_default = DEFAULT_PAIR[0] if DEFAULT_PAIR[0] in codes else codes[0]
-    b_default = DEFAULT_PAIR[1] if DEFAULT_PAIR[1] in codes else codes[min(1, len(codes) - 1)]
+    a_default, b_default = default_pair(codes, list(chosen))
     left, right = st.columns(2)
     with left:
         a = country_select("Country", "pair_a", everyone, a_default)
@@ -352,7 +364,8 @@ def render() -> None:
     url["countries"] = chosen
     ordinal = mq.recode(vm)
     matrix_section(ordinal, chosen, measure, min_votes)
-    url |= pair_section(vm, everyone, measure, min_votes)
+    shared = [c.strip().upper() for c in st.query_params.get("actors", "").split(",") if c.strip()]
+    url |= pair_section(vm, everyone, measure, min_votes, shared)
     titles = {"": "All issues", **dict(zip(issues["slug"], issues["title"], strict=True))}
     url["like"] = similar_section(ordinal, everyone, chosen, measure, min_votes, scope_text(body, titles[issue], vm))
     url |= moved_section(ordinal, everyone, chosen, measure, min_votes)
