@@ -221,7 +221,7 @@ def metrics(at) -> dict[str, str]:  # noqa: ANN001
 
 def sample_counts(db_path: Path, actor: str) -> dict[str, str]:
     with sqlite3.connect(db_path) as conn:
-        one = lambda sql: str(conn.execute(sql, [actor]).fetchone()[0])  # noqa: E731
+        one = lambda sql: f"{conn.execute(sql, [actor]).fetchone()[0]:,}"  # noqa: E731 - shown with separators
         return {"Issues": one("SELECT count(DISTINCT issue) FROM stance_points WHERE actor = ?"),
                 "Statements": one("SELECT count(*) FROM statements WHERE actor = ?"),
                 "Votes cast": one("SELECT count(*) FROM votes WHERE actor = ?")}
@@ -236,8 +236,8 @@ def test_page_on_sample_shows_counts_chart_and_tables(sample_db: Path, monkeypat
     (fig,) = figures(at)
     assert fig["layout"]["title"]["text"].startswith("China")
     tables = [t.value for t in at.dataframe]
-    assert [len(t) for t in tables] == [int(shown["Stance changes"]), int(shown["Votes cast"]),
-                                        int(shown["Statements"])]
+    assert [len(t) for t in tables] == [int(shown[k].replace(",", "")) for k in
+                                        ("Stance changes", "Votes cast", "Statements")]
     assert set(tables[1]["Vote"]) <= {"yes", "no", "abstain", "absent", "non-voting"}
     assert all(pd.isna(u) or u.startswith(("http://", "https://")) for t in tables for u in t["Source"])
 

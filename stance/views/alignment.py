@@ -137,7 +137,7 @@ def describe_votes(vm: align.VoteMatrix) -> str:
     n = vm.votes.shape[0]
     lowest_cast = np.where(vm.votes > 0, vm.votes, np.iinfo(vm.votes.dtype).max).min(axis=1, initial=127)
     unanimous = int(((vm.votes > 0).any(axis=1) & (lowest_cast == vm.votes.max(axis=1, initial=0))).sum())
-    return (f"{n} resolution{'s' if n != 1 else ''} with recorded votes in this view, {unanimous} of them "
+    return (f"{n:,} resolution{'s' if n != 1 else ''} with recorded votes in this view, {unanimous:,} of them "
             f"unanimous among those voting ({vm.years.min()}–{vm.years.max()}).")
 
 

@@ -112,7 +112,7 @@ def render() -> None:
     cols = st.columns(4)
     for col, (label, value) in zip(cols, (("Issues", len(positions)), ("Statements", len(statements)),
                                           ("Votes cast", len(votes)), ("Stance changes", len(changes))), strict=True):
-        col.metric(label, value)
+        col.metric(label, f"{value:,}")
     st.plotly_chart(profile_chart.positions_chart(positions, row["name"]), width="stretch", key="profile_chart")
     st.caption("The dot is the latest statement or vote (a statement wins over a vote on the same day); the "
                "diamond is the mean of all points; the grey bar spans every position taken. A UN vote counts "
@@ -127,7 +127,7 @@ def render() -> None:
         st.info(f"{md_escape(row['name'])} has held one position on each issue in this database.")
     else:
         table(changes_frame(changes))
-    st.subheader(f"Votes cast ({len(votes)})")
+    st.subheader(f"Votes cast ({len(votes):,})")
     if votes.empty:
         st.info(f"No roll-call votes by {md_escape(row['name'])} in this database.")
     else:
