@@ -26,8 +26,8 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 VIEWS: dict[str, tuple[str, tuple[int, int]]] = {
     "timeline": ("?issue=dprk-sanctions&actors=CHN,RUS,USA&from=2006&to=2024", (0, 0)),
     "compare": ("compare", (0, 0)),
-    "map": ("map", (0, 0)),
-    "profile": ("actor?actor=RUS", (0, 0)),
+    "map": ("map?issue=unga-palestinian-conflict&year=2019", (0, 0)),
+    "profile": ("actor?actor=PRK", (0, 0)),
     "alignment": ("alignment?body=unga&from=1991&to=2020&countries=USA,ISR,GBR,FRA,DEU,JPN,RUS,CHN,IND,BRA,"
                   "ZAF,IRN,CUB,PRK&pair_a=USA&pair_b=RUS&like=USA", (0, 1)),
 }
