@@ -216,7 +216,7 @@ def pair_section(vm: align.VoteMatrix, everyone: pd.DataFrame, measure: str, min
     if measure in charts.SHARES:
         agreed = by_year["score"].sum() / total
         what = "voted alike on" if measure == "agreement" else "graded agreement"
-        st.caption(f"Over the whole view: {what} {agreed:.0%} of {total} common votes.")
+        st.caption(f"Over the whole view: {what} {agreed:.0%} of {total:,} common votes.")
     else:
         ordinal = mq.recode(vm)
         series = mq.pair_series(ordinal, a, b, measure)
@@ -225,7 +225,7 @@ def pair_section(vm: align.VoteMatrix, everyone: pd.DataFrame, measure: str, min
         whole = mq.matrix(ordinal, (a, b), measure, 1)
         value = whole[(whole["actor"] == a) & (whole["other"] == b)]["agree"].iloc[0]
         st.caption(f"Over the whole view: {measures.LABELS[measure]} "
-                   f"{'undefined' if np.isnan(value) else f'{value:+.2f}'} on {total} common votes.")
+                   f"{'undefined' if np.isnan(value) else f'{value:+.2f}'} on {total:,} common votes.")
     few_votes_note(by_year["common"].to_numpy(), "The yearly figures")
     breaks = seats.breaks((a, b)) if st.session_state.get("seat") else []
     st.plotly_chart(charts.pair_chart(by_year, names[a], names[b], min_votes, measure, mq.rule(measure, min_votes),
