@@ -26,7 +26,7 @@ DEFAULT_BELOW = 50
 
 def footer_text(keys: Sequence[str], today: str, reopen: str | None = None) -> str:
     """`Source: Stance 0.1.0 (a; b) · 2026-12-02 · reopen: <link>`, in plain text."""
-    named = "; ".join(SOURCES[k].short for k in dict.fromkeys(keys)) or "no data shown"
+    named = "; ".join(s.short for k, s in SOURCES.items() if k in set(keys)) or "no data shown"
     text = f"Source: Stance {PROJECT.version} ({named}) · {today}"
     return text + (f" · reopen: {reopen}" if reopen else "")
 

@@ -180,7 +180,7 @@ def matrix_section(vm: align.VoteMatrix, chosen: list[str], measure: str, min_vo
     subtitle = (f"Ordered so that countries voting alike sit together · hatched = no figure · hover for the count"
                 f"<br>{mq.rule(measure, min_votes)}")
     fig = charts.agreement_heatmap(pairs, order, min_votes, subtitle, measure)
-    chart(fig, sources, "alignment_matrix", below=20, width="stretch")
+    chart(fig, sources, "alignment_matrix", below=200, width="stretch")
 
 
 def default_pair(codes: list[str], chosen: list[str]) -> tuple[str, str]:

@@ -112,7 +112,7 @@ def across_issues(issues: pd.DataFrame, names: dict[str, str], chosen: list[str]
         return params
     titles = dict(zip(issues["slug"], issues["title"], strict=True))
     fig = heatmap.issue_heatmap(cells, {c: names[c] for c in chosen}, {s: titles[s] for s in columns}, mode, when)
-    chart(fig, figure_sources(issues, columns, kinds), "compare_issues_chart", width="stretch")
+    chart(fig, figure_sources(issues, columns, kinds), "compare_issues_chart", below=200, width="stretch")
     return params
 
 

@@ -65,7 +65,7 @@ def ga_sources() -> list[str]:
 def over_time_section(ours: pd.DataFrame, chosen: list[str], published: pd.DataFrame | None) -> tuple[str, int] | None:
     """The main chart; a click on a point returns (actor, year)."""
     sources = ga_sources() + (["idealpoints"] if published is not None else [])
-    event = chart(charts.over_time(ours, chosen, published), sources, "positions_chart", below=110, width="stretch",
+    event = chart(charts.over_time(ours, chosen, published), sources, "positions_chart", below=120, width="stretch",
                   on_select="rerun", selection_mode="points")
     points = event.selection.points if event is not None and event.selection else []
     for p in points:

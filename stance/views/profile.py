@@ -115,7 +115,7 @@ def render() -> None:
         col.metric(label, f"{value:,}")
     voted_on = tuple(positions.loc[positions["votes"] > 0, "issue"])
     sources = (["statements"] if row["statements"] else []) + read("provenance.vote_sources_of", voted_on)
-    chart(profile_chart.positions_chart(positions, row["name"]), sources, "profile_chart", below=40, width="stretch")
+    chart(profile_chart.positions_chart(positions, row["name"]), sources, "profile_chart", below=60, width="stretch")
     st.caption("The dot is the latest statement or vote (a statement wins over a vote on the same day); the "
                "diamond is the mean of all points; the grey bar spans every position taken. A UN vote counts "
                "as a stance: yes = support, no = oppose, abstention = neutral.")

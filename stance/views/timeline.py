@@ -228,7 +228,7 @@ def render() -> None:
                "most a year apart and stops at longer gaps, where there is no evidence."
                + (" Votes are summed up per year: click a square, or pick a year under the chart, to see each vote."
                   if yearly is not None else ""))
-    event = chart(fig, sources, "timeline_chart", below=120, width="stretch", on_select="rerun",
+    event = chart(fig, sources, "timeline_chart", below=170, width="stretch", on_select="rerun",
                   selection_mode="points")
     if yearly is not None:
         show_year_votes(all_points, yearly, clicked_year(event, fig))
