@@ -494,15 +494,17 @@ SVG_BUTTON_JS = """<script>
   if (window.__stanceSvgButton) return;
   window.__stanceSvgButton = true;
   const add = (gd) => {
-    const camera = gd.querySelector('.modebar a[data-title^="Download plot"]');
+    const camera = gd.querySelector('.modebar .modebar-btn[data-title^="Download plot"]');
     if (!camera || camera.parentNode.querySelector('[data-stance-svg]')) return;
-    const svg = document.createElement('a');
+    const svg = document.createElement('button');
+    svg.type = 'button';
     svg.className = 'modebar-btn';
     svg.setAttribute('data-stance-svg', '1');
     svg.setAttribute('data-title', 'Download plot as an SVG');
+    svg.setAttribute('aria-label', 'Download plot as an SVG');
     svg.setAttribute('rel', 'tooltip');
     svg.textContent = 'SVG';
-    svg.style.cssText = 'font: bold 9px sans-serif; line-height: 18px; padding: 3px 4px; cursor: pointer';
+    svg.style.cssText = 'font: bold 10px sans-serif; color: rgba(68, 68, 68, 0.45); cursor: pointer';
     svg.addEventListener('click', (event) => {
       event.preventDefault();
       const options = gd._context.toImageButtonOptions;

@@ -1,0 +1,36 @@
+"""The chart toolbar in a real browser (issue 15): the camera downloads a PNG and the SVG button beside it an
+SVG, and the SVG carries the figure's source line, so either can go into a paper as it is."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import require_browser
+
+pytestmark = pytest.mark.browser
+
+require_browser()
+
+
+def test_toolbar_downloads_png_and_svg_with_the_source_line(sample_server: str, chromium) -> None:  # noqa: ANN001
+    from stance.devserver import wait_for_chart
+
+    page = chromium.new_page(viewport={"width": 1300, "height": 1400}, accept_downloads=True)
+    page.goto(f"{sample_server}/?issue=dprk-sanctions&actors=CHN,RUS,USA")
+    wait_for_chart(page)
+    plot = page.locator(".js-plotly-plot").first
+    plot.hover()
+    svg_button = plot.locator("[data-stance-svg]")
+    svg_button.wait_for(state="attached", timeout=30_000)
+    with page.expect_download(timeout=30_000) as svg_download:
+        svg_button.click()
+    svg = svg_download.value
+    assert svg.suggested_filename == "stance-timeline-chart.svg"
+    text = open(svg.path(), encoding="utf-8").read()
+    assert text.lstrip().startswith("<svg") and "Source: Stance" in text and "hand-coded statements" in text
+    with page.expect_download(timeout=30_000) as png_download:
+        plot.locator('.modebar [data-title="Download plot as a PNG"]').click()
+    png = png_download.value
+    assert png.suggested_filename == "stance-timeline-chart.png"
+    assert open(png.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    page.close()
