@@ -114,7 +114,8 @@ def cite_ui() -> None:
     for item in present:
         src = item.source
         loads = f"{item.loads} load(s), {item.rows:,} rows, latest {item.latest}" if item.loads else "no load recorded"
-        with st.expander(f"{src.name}: {loads}"):
+        with st.container(border=True):
+            st.markdown(f"**{md_escape(src.name)}** · {loads}")
             st.markdown(f"**Cite:** {md_escape(src.citation)}")
             st.markdown(f"**Licence or terms:** {md_escape(src.licence)}")
             if src.url:
