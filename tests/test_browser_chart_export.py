@@ -28,6 +28,7 @@ def test_toolbar_downloads_png_and_svg_with_the_source_line(sample_server: str, 
     assert svg.suggested_filename == "stance-timeline-chart.svg"
     text = open(svg.path(), encoding="utf-8").read()
     assert text.lstrip().startswith("<svg") and "Source: Stance" in text and "hand-coded statements" in text
+    assert f"reopen: {sample_server}" in text  # the page's address, filters in its link
     with page.expect_download(timeout=30_000) as png_download:
         plot.locator('.modebar [data-title="Download plot as a PNG"]').click()
     png = png_download.value

@@ -527,11 +527,13 @@ def svg_button() -> None:
 
 
 def reopen_link() -> str:
-    """The URL of this view (page and filters), for a figure to say how to open it again."""
+    """Where this view opens again: the page's address, and the filters in the page's link.
+
+    Not the link itself: a page writes its filters into the URL after drawing, so the first click
+    would redraw a figure whose text changed, and Streamlit drops a selection made on a figure that
+    changed (the Positions page lost its first click). The page's address is the same every run."""
     base = (st.context.url or "").split("?", 1)[0]
-    params = {key: st.query_params[key] for key in st.query_params}
-    query = urllib.parse.urlencode(params, safe=",")
-    return base + (f"?{query}" if query else "") if base or query else ""
+    return f"{base} with the filters in the page's link" if base else ""
 
 
 def chart(fig: Any, sources: Sequence[str], key: str, below: int = DEFAULT_BELOW,
