@@ -1,5 +1,6 @@
 """The chart toolbar in a real browser (issue 15): the camera downloads a PNG and the SVG button beside it an
-SVG, and the SVG carries the figure's source line, so either can go into a paper as it is."""
+SVG, and the SVG carries the figure's source line, so either can go into a paper as it is. The footer
+overlaps nothing else in the figure."""
 
 from __future__ import annotations
 
@@ -8,6 +9,17 @@ import pytest
 from tests.browser import require_browser
 
 pytestmark = pytest.mark.browser
+
+# The footer's box against every other piece of text in the figure: ticks, axis titles, legend, title.
+OVERLAPS = """(gd) => {
+  const foot = [...gd.querySelectorAll('.annotation')].find(a => a.textContent.startsWith('Source: Stance'));
+  const f = foot.getBoundingClientRect();
+  const others = [...gd.querySelectorAll('.xtick text, .ytick text, .g-xtitle text, .g-ytitle text, .legend .traces,'
+                                         + ' .legendtitletext, .annotation, .gtitle')].filter(e => e !== foot);
+  return others.filter(e => { const r = e.getBoundingClientRect();
+    return r.width > 0 && r.left < f.right && r.right > f.left && r.top < f.bottom && r.bottom > f.top; })
+    .map(e => e.textContent);
+}"""
 
 require_browser()
 
@@ -19,6 +31,7 @@ def test_toolbar_downloads_png_and_svg_with_the_source_line(sample_server: str, 
     page.goto(f"{sample_server}/?issue=dprk-sanctions&actors=CHN,RUS,USA")
     wait_for_chart(page)
     plot = page.locator(".js-plotly-plot").first
+    assert plot.evaluate(OVERLAPS) == []  # the Timeline's legend sits under the plot, above the footer
     plot.hover()
     svg_button = plot.locator("[data-stance-svg]")
     svg_button.wait_for(state="attached", timeout=30_000)
