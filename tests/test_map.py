@@ -153,7 +153,7 @@ def test_page_draws_every_state_with_data(sample_db: Path, monkeypatch: pytest.M
     assert not at.exception
     (fig,) = figures(at)
     assert set(fig["data"][0]["locations"]) == states_with_data(sample_db, ISSUE, "2017-12-31")
-    assert at.get("plotly_chart")[0].proto.config == '{"topojsonURL": "/app/static/topojson/"}'
+    assert json.loads(at.get("plotly_chart")[0].proto.config)["topojsonURL"] == "/app/static/topojson/"
     assert any("no data" in c.value for c in at.caption)
 
 

@@ -31,6 +31,7 @@ from stance.queries import seats
 from stance.views.common import (
     actor_label,
     actor_picker,
+    chart,
     digits,
     md_escape,
     read,
@@ -163,7 +164,8 @@ def few_votes_note(common: np.ndarray, what: str) -> None:
                    f"{100 / max(np.median(counts), 1):.0f} points or more; read differences as rough.")
 
 
-def matrix_section(vm: align.VoteMatrix, chosen: list[str], measure: str, min_votes: int) -> None:
+def matrix_section(vm: align.VoteMatrix, chosen: list[str], measure: str, min_votes: int,
+                   sources: list[str]) -> None:
     """`vm` has ordinal codes (stance.queries.measures.recode)."""
     if len(chosen) < 2:
         st.info("Pick at least two countries, or a group.")
@@ -178,7 +180,7 @@ def matrix_section(vm: align.VoteMatrix, chosen: list[str], measure: str, min_vo
     subtitle = (f"Ordered so that countries voting alike sit together · hatched = no figure · hover for the count"
                 f"<br>{mq.rule(measure, min_votes)}")
     fig = charts.agreement_heatmap(pairs, order, min_votes, subtitle, measure)
-    st.plotly_chart(fig, width="stretch", key="alignment_matrix")
+    chart(fig, sources, "alignment_matrix", below=200, width="stretch")
 
 
 def default_pair(codes: list[str], chosen: list[str]) -> tuple[str, str]:
@@ -194,7 +196,7 @@ def default_pair(codes: list[str], chosen: list[str]) -> tuple[str, str]:
 
 
 def pair_section(vm: align.VoteMatrix, everyone: pd.DataFrame, measure: str, min_votes: int,
-                 chosen: list[str] = ()) -> dict[str, str]:  # type: ignore[assignment]
+                 chosen: list[str] = (), sources: list[str] = ()) -> dict[str, str]:  # type: ignore[assignment]
     """`vm` has the page's codes (1 yes, 2 no, 3 abstain); agreement and graded come from pair_by_year."""
     st.subheader("One pair over time")
     codes = everyone["code"].tolist()
@@ -228,10 +230,10 @@ def pair_section(vm: align.VoteMatrix, everyone: pd.DataFrame, measure: str, min
                    f"{'undefined' if np.isnan(value) else f'{value:+.2f}'} on {total:,} common votes.")
     few_votes_note(by_year["common"].to_numpy(), "The yearly figures")
     breaks = seats.breaks((a, b)) if st.session_state.get("seat") else []
-    st.plotly_chart(charts.pair_chart(by_year, names[a], names[b], min_votes, measure, mq.rule(measure, min_votes),
-                                      [mark for mark in breaks
-                                       if by_year["year"].min() < int(mark[1][:4]) <= by_year["year"].max()]),
-                    width="stretch", key="alignment_pair")
+    chart(charts.pair_chart(by_year, names[a], names[b], min_votes, measure, mq.rule(measure, min_votes),
+                            [mark for mark in breaks
+                             if by_year["year"].min() < int(mark[1][:4]) <= by_year["year"].max()]),
+          sources, "alignment_pair", below=60, width="stretch")
     return {"pair_a": a, "pair_b": b}
 
 
@@ -290,7 +292,7 @@ def window_picker(label: str, key: str, span: tuple[int, int], default: tuple[in
 
 
 def moved_section(vm: align.VoteMatrix, everyone: pd.DataFrame, chosen: list[str], measure: str,
-                  min_votes: int) -> dict[str, str]:
+                  min_votes: int, sources: list[str] = ()) -> dict[str, str]:  # type: ignore[assignment]
     """Who moved: for one state, the states whose similarity to it changed most between two windows.
 
     `vm` has ordinal codes and the page's years; with one year there is nothing to compare."""
@@ -315,8 +317,8 @@ def moved_section(vm: align.VoteMatrix, everyone: pd.DataFrame, chosen: list[str
     if top.empty:
         st.info(f"No state has at least {min_votes} common votes with {md_escape(names[who])} in both windows.")
         return url
-    st.plotly_chart(charts.moved_chart(top, names[who], measure, label_b, label_a), width="stretch",
-                    key="alignment_moved")
+    chart(charts.moved_chart(top, names[who], measure, label_b, label_a), sources, "alignment_moved", below=60,
+          width="stretch")
     share = measure in charts.SHARES
     k, fmt = (100, "%.0f%%") if share else (1, "%+.2f")
     table = pd.DataFrame({"Country": top["name"], label_b: top["before"] * k, f"n {label_b}": top["n_before"],
@@ -363,10 +365,11 @@ def render() -> None:
     chosen = countries_ui(vm, span)
     url["countries"] = chosen
     ordinal = mq.recode(vm)
-    matrix_section(ordinal, chosen, measure, min_votes)
+    sources = read("provenance.vote_sources", None if body == "both" else body, issue or None)
+    matrix_section(ordinal, chosen, measure, min_votes, sources)
     shared = [c.strip().upper() for c in st.query_params.get("actors", "").split(",") if c.strip()]
-    url |= pair_section(vm, everyone, measure, min_votes, shared)
+    url |= pair_section(vm, everyone, measure, min_votes, shared, sources)
     titles = {"": "All issues", **dict(zip(issues["slug"], issues["title"], strict=True))}
     url["like"] = similar_section(ordinal, everyone, chosen, measure, min_votes, scope_text(body, titles[issue], vm))
-    url |= moved_section(ordinal, everyone, chosen, measure, min_votes)
+    url |= moved_section(ordinal, everyone, chosen, measure, min_votes, sources)
     set_url(**url)

@@ -15,12 +15,13 @@ and a URL changed outside the page (a link, Back, Forward) is read again.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import importlib
 import re
 import sqlite3
 import sys
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,6 +30,7 @@ import sqlite_utils
 import streamlit as st
 
 from stance.actors import display_aliases, registry
+from stance.charts.footer import DEFAULT_BELOW, cite
 from stance.db import DatabaseError, open_db, plain_sqlite_error, read_only_mode, resolve_db_path, unusable
 from stance.errors import StanceError
 from stance.sample import BuildStatus, build_sample, ensure_database
@@ -295,6 +297,8 @@ def shared_menu(pages: list) -> Iterator[None]:
     """The sidebar menu, one link per page, each carrying the shared selection as the page left it
     in the URL. Drawn after the page (into a place kept before it), even when the page stops early."""
     box = st.sidebar.container()
+    with st.sidebar:
+        svg_button()
     try:
         yield
     finally:
@@ -478,3 +482,78 @@ def view_link(path: str = "", **params: object) -> str:
     query = {key: ",".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
              for key, value in params.items() if value not in (None, "")}
     return f"./{path}" + (f"?{urllib.parse.urlencode(query)}" if query else "")
+
+
+# --- Charts: every figure carries its sources; the toolbar offers PNG and SVG ------------------
+
+# plotly.js has one image button, whose format the config sets, and Streamlit's config is JSON (no
+# functions for a button of our own). So the camera gives a PNG at twice the screen's resolution,
+# and this script puts an "SVG" button beside it that clicks the camera with the format set to SVG.
+SVG_BUTTON_JS = """<script>
+(() => {
+  if (window.__stanceSvgButton) return;
+  window.__stanceSvgButton = true;
+  const add = (gd) => {
+    const camera = gd.querySelector('.modebar .modebar-btn[data-title^="Download plot"]');
+    if (!camera || camera.parentNode.querySelector('[data-stance-svg]')) return;
+    const svg = document.createElement('button');
+    svg.type = 'button';
+    svg.className = 'modebar-btn';
+    svg.setAttribute('data-stance-svg', '1');
+    svg.setAttribute('data-title', 'Download plot as an SVG');
+    svg.setAttribute('aria-label', 'Download plot as an SVG');
+    svg.setAttribute('rel', 'tooltip');
+    svg.textContent = 'SVG';
+    svg.style.cssText = 'font: bold 10px sans-serif; color: rgba(68, 68, 68, 0.45); cursor: pointer';
+    svg.addEventListener('click', (event) => {
+      event.preventDefault();
+      const options = gd._context.toImageButtonOptions;
+      const was = options.format;
+      options.format = 'svg';
+      try { camera.click(); } finally { options.format = was; }
+    });
+    camera.parentNode.insertBefore(svg, camera.nextSibling);
+  };
+  const all = () => document.querySelectorAll('.js-plotly-plot').forEach(add);
+  new MutationObserver(all).observe(document.body, {childList: true, subtree: true});
+  all();
+})();
+</script>"""
+
+
+def svg_button() -> None:
+    """Install the toolbar's SVG button (once per browser tab; drawn in the sidebar, out of the way)."""
+    st.html(SVG_BUTTON_JS, unsafe_allow_javascript=True)
+
+
+def reopen_link() -> str:
+    """Where this view opens again: the page's address, and the filters in the page's link.
+
+    Not the link itself: a page writes its filters into the URL after drawing, so the first click
+    would redraw a figure whose text changed, and Streamlit drops a selection made on a figure that
+    changed (the Positions page lost its first click). The page's address is the same every run."""
+    base = (st.context.url or "").split("?", 1)[0]
+    return f"{base} with the filters in the page's link" if base else ""
+
+
+def chart(fig: Any, sources: Sequence[str], key: str, below: int = DEFAULT_BELOW,
+          config: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    """st.plotly_chart with the figure's source line (stance.charts.footer) and the toolbar set
+    for papers: PNG at twice the resolution, named after the chart; the SVG button beside it."""
+    cite(fig, sources, datetime.datetime.now(datetime.UTC).date().isoformat(), reopen_link() or None, below)
+    options = {"toImageButtonOptions": {"format": "png", "filename": f"stance-{key.replace('_', '-')}", "scale": 2},
+               "displaylogo": False} | (config or {})
+    return st.plotly_chart(fig, key=key, config=options, **kwargs)
+
+
+def evidence_sources(kinds: str, issues: Sequence[str], body: str | None = None,
+                     has_statements: bool | None = None) -> list[str]:
+    """The sources a figure of statements and/or votes on these issues rests on: hand-coded
+    statements only if it can show some, and the votes' own sources (a Security Council issue
+    does not cite the General Assembly record)."""
+    keys: list[str] = []
+    if kinds in ("both", "statements") and has_statements is not False:
+        keys.append("statements")
+    if kinds in ("both", "votes"):
+        keys += read("provenance.vote_sources_of", tuple(issues), body)
+    return keys

@@ -22,7 +22,9 @@ from stance.queries.compare import period_keys
 from stance.views.alignment import forget_years_outside
 from stance.views.common import (
     actor_picker,
+    chart,
     evidence_picker,
+    evidence_sources,
     issue_picker,
     md_escape,
     position_rule,
@@ -110,8 +112,14 @@ def across_issues(issues: pd.DataFrame, names: dict[str, str], chosen: list[str]
         return params
     titles = dict(zip(issues["slug"], issues["title"], strict=True))
     fig = heatmap.issue_heatmap(cells, {c: names[c] for c in chosen}, {s: titles[s] for s in columns}, mode, when)
-    st.plotly_chart(fig, width="stretch", key="compare_issues_chart")
+    chart(fig, figure_sources(issues, columns, kinds), "compare_issues_chart", below=200, width="stretch")
     return params
+
+
+def figure_sources(issues: pd.DataFrame, shown: list[str], kinds: str) -> list[str]:
+    """What a heat map of these issues rests on: statements only where the issues have some."""
+    coded = issues.set_index("slug").loc[shown, "statements"].sum() > 0
+    return evidence_sources(kinds, shown, has_statements=bool(coded))
 
 
 def over_time(issues: pd.DataFrame, names: dict[str, str], chosen: list[str],
@@ -130,7 +138,7 @@ def over_time(issues: pd.DataFrame, names: dict[str, str], chosen: list[str],
         st.info(f"None of the chosen actors has a statement or vote on “{md_escape(title)}” in {years[0]}–{years[1]}.")
         return params
     fig = heatmap.time_heatmap(cells, {c: names[c] for c in chosen}, period_keys(*years, period), title, period)
-    st.plotly_chart(fig, width="stretch", key="compare_time_chart")
+    chart(fig, figure_sources(issues, [issue], kinds), "compare_time_chart", below=60, width="stretch")
     if period == "month" and years[1] - years[0] >= 5:
         st.caption("Over many years a month is a thin cell: narrow the years above, or drag across the chart, to zoom.")
     return params

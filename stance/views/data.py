@@ -5,10 +5,13 @@ No URL parameters and no session state: the page only reads.
 
 from __future__ import annotations
 
+import datetime
+
 import streamlit as st
 
+from stance.citations import PROJECT
 from stance.queries.quality import CHECKS, rejects_summary
-from stance.views.common import read, require_data
+from stance.views.common import md_escape, read, require_data
 
 IMPORT_COLUMNS = {
     "id": st.column_config.NumberColumn("#", format="%d"),
@@ -99,10 +102,37 @@ def checks_ui() -> None:
                 st.dataframe(rows, hide_index=True, width="stretch", key=f"data_check_{check.query}")
 
 
+def cite_ui() -> None:
+    """How to cite the database and each dataset its loads brought in (texts from stance.citations)."""
+    st.subheader("How to cite")
+    today = datetime.datetime.now(datetime.UTC).date().isoformat()
+    st.caption("The database as a whole (this Stance, its loads and edits, the day you took the data):")
+    st.code(read("provenance.database_citation", today), language=None, wrap_lines=True)
+    present = read("provenance.sources_in")
+    if not present:
+        st.caption("No dataset has been loaded yet.")
+    for item in present:
+        src = item.source
+        loads = f"{item.loads} load(s), {item.rows:,} rows, latest {item.latest}" if item.loads else "no load recorded"
+        with st.container(border=True):
+            st.markdown(f"**{md_escape(src.name)}** · {loads}")
+            st.markdown(f"**Cite:** {md_escape(src.citation)}")
+            st.markdown(f"**Licence or terms:** {md_escape(src.licence)}")
+            if src.url:
+                st.markdown(f"**Where:** {md_escape(src.url)}")
+            if item.files:
+                st.caption("Files loaded: " + ", ".join(md_escape(f) for f in item.files))
+            if item.coders:
+                st.caption("Coders: " + ", ".join(md_escape(c) for c in item.coders))
+    st.caption(f"Stance {PROJECT.version}: cite the software with the repository's CITATION.cff. "
+               "Every chart's toolbar PNG or SVG carries its own source line.")
+
+
 def render() -> None:
     st.title("Data")
     require_data(read("issues"))
     counts_ui()
+    cite_ui()
     rejects_ui()
     checks_ui()
     issues_ui()

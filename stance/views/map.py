@@ -16,9 +16,11 @@ from stance.charts import KIND_LABELS
 from stance.charts import map as map_chart
 from stance.model import STANCE_LABELS, stance_text
 from stance.views.common import (
+    chart,
     digits,
     evidence_card,
     evidence_picker,
+    evidence_sources,
     issue_picker,
     md_escape,
     position_rule,
@@ -116,8 +118,9 @@ def render() -> None:
         st.info(f"No country had {what} on this issue by {map_chart.format_date(as_of)}.")
         st.stop()
     fig = map_chart.stance_map(df, meta["title"], map_chart.format_date(as_of), meta["plus_2"], meta["minus_2"])
-    event = st.plotly_chart(fig, width="stretch", key="stance_map", config={"topojsonURL": map_chart.TOPOJSON_URL},
-                            on_select="rerun", selection_mode="points")
+    sources = evidence_sources("both" if df["kind"].nunique() == 2 else f"{df['kind'].iloc[0]}s", [issue])
+    event = chart(fig, [*sources, "outlines"], "stance_map", below=10, config={"topojsonURL": map_chart.TOPOJSON_URL},
+                  width="stretch", on_select="rerun", selection_mode="points")
     code = clicked_country(event)
     if code in set(df["actor"]):
         show_country(df[df["actor"] == code].iloc[0], issue, as_of)

@@ -22,6 +22,7 @@ from stance.queries import seats
 from stance.queries.idealpoints import correlations, ensure_fit
 from stance.views.common import (
     actor_picker,
+    chart,
     database,
     digits,
     md_escape,
@@ -56,10 +57,16 @@ def pickers(everyone: pd.DataFrame, span: tuple[int, int]) -> tuple[list[str], t
     return chosen, years
 
 
+def ga_sources() -> list[str]:
+    """The ideal points are fitted on the General Assembly record: its sources are theirs."""
+    return read("provenance.vote_sources", "UNGA", None)
+
+
 def over_time_section(ours: pd.DataFrame, chosen: list[str], published: pd.DataFrame | None) -> tuple[str, int] | None:
     """The main chart; a click on a point returns (actor, year)."""
-    event = st.plotly_chart(charts.over_time(ours, chosen, published), width="stretch", on_select="rerun",
-                            selection_mode="points", key="positions_chart")
+    sources = ga_sources() + (["idealpoints"] if published is not None else [])
+    event = chart(charts.over_time(ours, chosen, published), sources, "positions_chart", below=120, width="stretch",
+                  on_select="rerun", selection_mode="points")
     points = event.selection.points if event is not None and event.selection else []
     for p in points:
         custom = p.get("customdata")
@@ -94,7 +101,7 @@ def spread_section(ours: pd.DataFrame, chosen: list[str], years: tuple[int, int]
     if not years[0] <= st.session_state["ip_year"] <= years[1]:
         st.session_state["ip_year"] = default
     year = years[0] if years[0] == years[1] else st.slider("Year", years[0], years[1], key="ip_year")
-    st.plotly_chart(charts.spread(ours, year, chosen), width="stretch", key="positions_spread")
+    chart(charts.spread(ours, year, chosen), ga_sources(), "positions_spread", below=60, width="stretch")
     return year
 
 
@@ -116,7 +123,7 @@ def distance_section(ours: pd.DataFrame, everyone: pd.DataFrame, chosen: list[st
     if a == b:
         st.info("Pick two different states.")
     else:
-        st.plotly_chart(charts.distance(ours, a, b), width="stretch", key="positions_distance")
+        chart(charts.distance(ours, a, b), ga_sources(), "positions_distance", below=60, width="stretch")
     return {"dist_a": a, "dist_b": b}
 
 

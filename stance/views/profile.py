@@ -15,7 +15,7 @@ from stance.charts import profile as profile_chart
 from stance.charts.map import format_date
 from stance.errors import StanceError
 from stance.model import stance_text
-from stance.views.common import actor_label, md_escape, read, require_data, safe_link, seed_from_url, set_url
+from stance.views.common import actor_label, chart, md_escape, read, require_data, safe_link, seed_from_url, set_url
 
 LINK = st.column_config.LinkColumn("Source", display_text="open")
 
@@ -113,7 +113,9 @@ def render() -> None:
     for col, (label, value) in zip(cols, (("Issues", len(positions)), ("Statements", len(statements)),
                                           ("Votes cast", len(votes)), ("Stance changes", len(changes))), strict=True):
         col.metric(label, f"{value:,}")
-    st.plotly_chart(profile_chart.positions_chart(positions, row["name"]), width="stretch", key="profile_chart")
+    voted_on = tuple(positions.loc[positions["votes"] > 0, "issue"])
+    sources = (["statements"] if row["statements"] else []) + read("provenance.vote_sources_of", voted_on)
+    chart(profile_chart.positions_chart(positions, row["name"]), sources, "profile_chart", below=60, width="stretch")
     st.caption("The dot is the latest statement or vote (a statement wins over a vote on the same day); the "
                "diamond is the mean of all points; the grey bar spans every position taken. A UN vote counts "
                "as a stance: yes = support, no = oppose, abstention = neutral.")

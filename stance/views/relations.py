@@ -16,7 +16,16 @@ import streamlit as st
 from stance.charts import relations as relations_chart
 from stance.model import format_date
 from stance.queries.relations import CAMEO_ROOTS, QUAD_CLASSES
-from stance.views.common import actor_label, md_escape, read, safe_link, seed_from_url, set_url, year_range_picker
+from stance.views.common import (
+    actor_label,
+    chart,
+    md_escape,
+    read,
+    safe_link,
+    seed_from_url,
+    set_url,
+    year_range_picker,
+)
 
 BANNER = ("GDELT events are machine-coded from news reports, not verified facts. A program read the "
           "news and coded who did what to whom; it misreads stories, counts one incident several times "
@@ -159,7 +168,8 @@ def render() -> None:
         st.info(f"No events ({labels[direction]}) between {y0} and {y1}. Try the other direction or more years.")
         st.stop()
     fig = relations_chart.relations_chart(monthly, names[a], names[b], direction)
-    event = st.plotly_chart(fig, width="stretch", on_select="rerun", selection_mode="points", key="relations_chart")
+    event = chart(fig, ["gdelt"], "relations_chart", below=60, width="stretch", on_select="rerun",
+                  selection_mode="points")
     st.caption(summary(monthly))
     months = monthly.loc[monthly["events"] > 0, "month"].sort_values(ascending=False).tolist()
     st.subheader("Events of one month")

@@ -16,7 +16,7 @@ import streamlit as st
 from stance import reliability as rel
 from stance.charts.reliability import alpha_chart, confusion_chart, over_time_chart
 from stance.views import coder as session
-from stance.views.common import md_escape, read
+from stance.views.common import chart, md_escape, read
 
 COLUMNS = {
     "scope": "Scope", "label": "Issue or pair", "units": st.column_config.NumberColumn("Units", format="%d"),
@@ -58,7 +58,7 @@ def render() -> None:
     d.metric("Same value", f"{overall['agree'] / overall['units']:.0%}")
     st.caption(f"95 % intervals: percentile bootstrap over units ({rel.BOOTSTRAP_REPS} resamples, seeded). "
                f"Thresholds (Krippendorff 2004): {md_escape(rel.THRESHOLDS.split(' (')[0])}.")
-    st.plotly_chart(alpha_chart(report), key="rel_alpha")
+    chart(alpha_chart(report), ["codings"], "rel_alpha")
     st.dataframe(report, hide_index=True, width="stretch", column_config=COLUMNS, key="rel_table")
     st.subheader("Confusion table of each pair")
     st.caption("First coder's value in rows, second coder's in columns; the diagonal is agreement.")
@@ -67,8 +67,8 @@ def render() -> None:
                                                strict=False):
         with column:
             st.caption(f"{md_escape(str(first))} / {md_escape(str(second))}: {len(part)} units")
-            st.plotly_chart(confusion_chart(rel.confusion(part), str(first), str(second)),
-                            key=f"rel_conf_{first}_{second}")
+            chart(confusion_chart(rel.confusion(part), str(first), str(second)), ["codings"],
+                  f"rel_conf_{first}_{second}")
     st.subheader("Alpha as coding proceeds")
     st.caption("Alpha over all units coded so far, after every ten second codings in the order they were made.")
-    st.plotly_chart(over_time_chart(rel.over_time(pairs)), key="rel_time")
+    chart(over_time_chart(rel.over_time(pairs)), ["codings"], "rel_time")

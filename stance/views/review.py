@@ -30,7 +30,7 @@ from stance.db import read_only_mode
 from stance.errors import StanceError
 from stance.extract import store
 from stance.model import stance_text
-from stance.views.common import actor_label, database, digits, md_escape, safe_link, seed_from_url, set_url
+from stance.views.common import actor_label, chart, database, digits, md_escape, safe_link, seed_from_url, set_url
 from stance.views.edit import actor_options, show_problems
 
 PAGE_SIZE = 20
@@ -249,4 +249,4 @@ def render() -> None:
     if pages > 1:
         st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1, key="rv_page")
     if not by_rule.empty:
-        st.plotly_chart(rule_chart(by_rule), width="stretch", key="rv_rules")
+        chart(rule_chart(by_rule), ["reviews"], "rv_rules", width="stretch")

@@ -22,8 +22,10 @@ from stance.model import format_date, stance_text
 from stance.queries import seats
 from stance.views.common import (
     actor_picker,
+    chart,
     evidence_card,
     evidence_picker,
+    evidence_sources,
     issue_picker,
     md_escape,
     position_rule,
@@ -208,6 +210,8 @@ def render() -> None:
         st.info(f"None of the chosen actors has {'a statement or vote' if kinds == 'both' else kinds[:-1]} "
                 "on this issue in these years.")
         st.stop()
+    shown = set(points["kind"])
+    sources = evidence_sources("both" if len(shown) == 2 else f"{next(iter(shown))}s", [issue])
     yearly = None
     if (points["kind"] == "vote").any() and votes_as_picker(votes_many(points)) == "year":
         yearly = read("vote_years", issue, asked, f"{first}-01-01", f"{last}-12-31")
@@ -224,7 +228,8 @@ def render() -> None:
                "most a year apart and stops at longer gaps, where there is no evidence."
                + (" Votes are summed up per year: click a square, or pick a year under the chart, to see each vote."
                   if yearly is not None else ""))
-    event = st.plotly_chart(fig, width="stretch", on_select="rerun", selection_mode="points", key="timeline_chart")
+    event = chart(fig, sources, "timeline_chart", below=170, width="stretch", on_select="rerun",
+                  selection_mode="points")
     if yearly is not None:
         show_year_votes(all_points, yearly, clicked_year(event, fig))
     keys = clicked_keys(event)
