@@ -140,6 +140,16 @@ FIELDS: dict[str, dict[str, object]] = {
     "title": _f("string", "Title."), "kind": _f("string", "Kind of row."),
     "actor_name": _f("string", "Actor's name."), "name": _f("string", "Name."),
     "text": _f("string", "The quote, or the vote in words."),
+    # page frames
+    "ref": _f("string", "Statement id or resolution id in the database."),
+    "issue_title": _f("string", "The issue's title."), "period": _f("string", "Year (YYYY) or month (YYYY-MM)."),
+    "points": _f("integer", "Statements and votes the figure rests on."),
+    "cast_by": _f("string", "Following the UN seat: the state that cast the vote (the Soviet Union for Russia)."),
+    "other": _f("string", ACTOR), "common": _f("integer", "Roll calls both states voted on (yes, no or abstain)."),
+    "agree": _f("number", "The chosen measure of voting alike (README, Similarity measures): a share 0..1 for "
+                          "agreement and graded, -1..1 for s, kappa and pi; empty below the minimum of votes."),
+    "mean": _f("number", "Mean stance of the votes, -1..+1 (yes = polarity, no = its opposite, abstain = 0)."),
+    "yes": _f("integer", "Yes votes."), "no": _f("integer", "No votes."), "abstain": _f("integer", "Abstentions."),
     # measures (stance measures)
     "actor_a": _f("string", ACTOR), "actor_b": _f("string", ACTOR),
     "year": _f("integer", "Calendar year (empty: the whole window)."),
@@ -308,8 +318,9 @@ def sources_present(db: sqlite_utils.Database, evidence: Iterable[str]) -> list[
     (the General Assembly record, hand-coded files, the UN Digital Library); GDELT for relations."""
     evidence = set(evidence)
     wanted = {kind for e in evidence for kind in EVIDENCE.get(e, ())}
-    loaded = {str(row[0]).split("-")[0] for row in db.execute("SELECT DISTINCT kind FROM imports")} \
-        if "imports" in db.table_names() else set()  # unvotes-votes, undl-ga: the dataset is the first word
+    # unvotes-votes, undl-ga, gdelt2: the dataset is the leading letters of the import's kind
+    loaded = {re.match(r"[a-z]*", str(row[0])).group() for row in db.execute("SELECT DISTINCT kind FROM imports")} \
+        if "imports" in db.table_names() else set()
     found: list[Source] = []
     for kind, source in IMPORT_SOURCES.items():
         if kind in wanted and (kind in loaded or not loaded) and source not in found:

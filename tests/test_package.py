@@ -85,6 +85,15 @@ def test_each_page_offers_its_rows_as_a_valid_package(page: str, label: str, evi
     assert meta["stance"]["view"]
 
 
+def test_relations_package_carries_gdelt_terms(sample_gdelt_template: Path, monkeypatch: pytest.MonkeyPatch,
+                                               deferred: dict, tmp_path: Path) -> None:
+    at = page_app("relations", sample_gdelt_template, monkeypatch)
+    assert not at.exception
+    meta = valid(click(at, deferred, "Download these"), tmp_path)
+    assert [lic["name"] for lic in meta["licenses"]] == ["GDELT-terms"]
+    assert {r["name"] for r in meta["resources"]} >= {"monthly"}
+
+
 def test_measures_package(sample_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "kappa.zip"
     result = CliRunner().invoke(cli, ["measures", "agreement", "--body", "UNSC", "--by", "window", "--db",

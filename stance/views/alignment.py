@@ -33,6 +33,7 @@ from stance.views.common import (
     actor_picker,
     digits,
     md_escape,
+    package_button,
     read,
     require_data,
     seat_toggle,
@@ -179,6 +180,8 @@ def matrix_section(vm: align.VoteMatrix, chosen: list[str], measure: str, min_vo
                 f"<br>{mq.rule(measure, min_votes)}")
     fig = charts.agreement_heatmap(pairs, order, min_votes, subtitle, measure)
     st.plotly_chart(fig, width="stretch", key="alignment_matrix")
+    package_button("Alignment", {"agreement-matrix": pairs.assign(measure=measure)}, ("votes", "derived"),
+                   key="alignment_package")
 
 
 def default_pair(codes: list[str], chosen: list[str]) -> tuple[str, str]:

@@ -16,7 +16,16 @@ import streamlit as st
 from stance.charts import relations as relations_chart
 from stance.model import format_date
 from stance.queries.relations import CAMEO_ROOTS, QUAD_CLASSES
-from stance.views.common import actor_label, md_escape, read, safe_link, seed_from_url, set_url, year_range_picker
+from stance.views.common import (
+    actor_label,
+    md_escape,
+    package_button,
+    read,
+    safe_link,
+    seed_from_url,
+    set_url,
+    year_range_picker,
+)
 
 BANNER = ("GDELT events are machine-coded from news reports, not verified facts. A program read the "
           "news and coded who did what to whom; it misreads stories, counts one incident several times "
@@ -169,3 +178,5 @@ def render() -> None:
     st.dataframe(events_frame(events), hide_index=True, width="stretch", column_config={"Report": LINK})
     if events["url"].map(safe_link).isna().any():
         st.caption("Events without a report link come from GDELT 1.0 historical files, which carry none.")
+    package_button("Relations", {"monthly": monthly, f"events-{month}": events}, ("relations",),
+                   key="relations_package")
