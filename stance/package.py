@@ -216,7 +216,7 @@ class Table:
     description: str = ""
     evidence: tuple[str, ...] = ()  # what the rows are made of: statements, votes, relations, derived
     keys: tuple[str, ...] = ()
-    written: int = field(default=0, init=False)
+    columns: tuple[str, ...] = ()  # the header of a stream that yields no frame
 
     def frames(self) -> Iterator[pd.DataFrame]:
         if isinstance(self.rows, pd.DataFrame):
@@ -275,7 +275,9 @@ def write_table(table: Table, out: IO[bytes], defuse: bool) -> tuple[dict[str, o
             schema = table_schema(frame, table.keys)
         written += len(frame)
     if schema is None:
-        schema = table_schema(pd.DataFrame(), table.keys)
+        empty = pd.DataFrame(columns=list(table.columns))
+        empty.to_csv(text, index=False, lineterminator="\r\n")
+        schema = table_schema(empty, table.keys)
     text.flush()
     text.detach()
     return schema, written, digest.sha.hexdigest(), digest.size
@@ -441,7 +443,8 @@ def readme(tables: Sequence[Table], results: Sequence[tuple[dict, int, str, int]
               "stance: yes = the resolution's polarity, no = its opposite, abstain = 0.", "",
               "## The view", "", f"Filters:\n\n{shown}", ""]
     if about.url:
-        parts += [f"Reopen it in the dashboard: {about.url}", ""]
+        how = "Compute it again" if about.url.startswith("python ") else "Reopen it in the dashboard"
+        parts += [f"{how}: {about.url}", ""]
     parts += [f"Stance {stance.__version__}; data: {about.version}.",
               f"Database digest ({about.digest.get('algorithm')}, of its content over {about.digest.get('rows', 0):,} "
               f"rows, see datapackage.json): `{about.digest.get('value')}`.", "",

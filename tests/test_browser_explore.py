@@ -82,15 +82,15 @@ def test_html_in_a_quote_is_shown_as_text(server: str, chromium, tmp_path: Path)
 
 
 def test_download_holds_every_row_with_its_citation_beside_it(server: str, chromium, hostile_db: Path) -> None:
-    """A zip of the CSV (every row the filters select) and CITATION.txt; the CSV opens with plain pandas."""
+    """A data package of the CSV (every row the filters select) with its README; the CSV opens with plain pandas."""
     page, dialogs = open_explore(chromium, f"{server}/explore?issue=double-freeze&kind=statements")
     count = shown_rows(page)
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name=re.compile(r"Download all .* \(zip\)")).click()
     archive = zipfile.ZipFile(info.value.path())
     (csv_name,) = [n for n in archive.namelist() if n.endswith(".csv")]
-    citation = archive.read("CITATION.txt").decode("utf-8")
-    assert citation.startswith("Stance data, version stance ")
+    citation = archive.read("README.md").decode("utf-8")  # the data package's README: how to cite first
+    assert "\n\nStance data, version stance " in citation and "datapackage.json" in archive.namelist()
     assert "issue=double-freeze" in citation and "kind=statements" in citation and "exported " in citation
     data = archive.read(csv_name)
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark, for Excel

@@ -431,7 +431,7 @@ def export_zip(db: sqlite_utils.Database, issue: str | None = None, actors: Sequ
         about.today = today
     table = package.Table(f"stance-export-{about.today}", lambda: _tables(db, args),
                           "Statements and UN votes the filters select, oldest first, as the Explore page shows "
-                          "them.", evidence)
+                          "them.", evidence, columns=COLUMNS)
     return package.package_bytes([table], about)
 
 
