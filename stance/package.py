@@ -51,10 +51,11 @@ VOTE_TEXT = ("How the state voted: yes, no, abstain; absent and non-voting where
 
 CC0 = {"name": "CC0-1.0", "path": "https://creativecommons.org/publicdomain/zero/1.0/",
        "title": "Creative Commons Zero v1.0 Universal (public domain dedication)"}
-# The repository declares no licence file yet: hand-coded rows say so instead of guessing one.
-PROJECT_LICENCE = {"name": "stance-project", "path": "https://github.com/stance-project/stance",
-                   "title": "The Stance project's terms (no licence file in the repository yet: ask the coders "
-                            "named here before republishing the hand-coded rows)"}
+# The repository declares no licence yet (no LICENSE file): hand-coded rows say so rather than guess one.
+# When it does, put its SPDX id here (and a path to its text); every package then carries it.
+PROJECT_LICENCE = {"name": "LicenseRef-Stance-undeclared",
+                   "title": "The Stance project's licence, not yet declared (the repository has no LICENSE file): "
+                            "ask the maintainers and the coders named here before republishing hand-coded rows"}
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Source:
 
     key: str
     title: str
-    path: str
+    path: str | None
     licence: Mapping[str, str]
     citation: str
 
@@ -85,12 +86,12 @@ GDELT = Source(
     "Leetaru, Kalev and Schrodt, Philip, 2013, \"GDELT: Global Data on Events, Location and Tone, 1979-2012\", "
     "ISA Annual Convention; the GDELT Project, https://www.gdeltproject.org/. Machine-coded, not verified facts.")
 HAND = Source(
-    "hand-coded", "Statements and votes coded by hand for Stance (each row names its source)",
-    "https://github.com/stance-project/stance", PROJECT_LICENCE,
+    "hand-coded", "Statements and votes coded by hand for Stance (each row names its source)", None,
+    PROJECT_LICENCE,
     "Stance hand-coded data; coders as listed. Cite each quoted source as well.")
 DERIVED = Source(
-    "stance", "Figures computed by Stance from the rows above (stance.measures, stance.idealpoints)",
-    "https://github.com/stance-project/stance", PROJECT_LICENCE,
+    "stance", "Figures computed by Stance from the rows above (stance.measures, stance.idealpoints)", None,
+    PROJECT_LICENCE,
     "Cite Stance and the data the figures were computed from.")
 
 # import kinds (the imports table) -> the source of their rows
@@ -381,7 +382,7 @@ def _licence(source: Source) -> dict[str, str]:
 
 
 def _source(source: Source) -> dict[str, str]:
-    return {"title": source.title, "path": source.path}
+    return {"title": source.title, **({"path": source.path} if source.path else {})}
 
 
 def descriptor(tables: Sequence[Table], results: Sequence[tuple[dict, int, str, int]], about: About) -> dict:
@@ -405,7 +406,6 @@ def descriptor(tables: Sequence[Table], results: Sequence[tuple[dict, int, str, 
         "$schema": PROFILE + "datapackage.json", "name": name,
         "title": f"Stance: {about.view}, exported {about.today}",
         "description": about.citation(), "version": stance.__version__, "created": _now(),
-        "homepage": "https://github.com/stance-project/stance",
         "contributors": [{"title": "Stance", "roles": ["publisher"]}]
                         + [{"title": c, "roles": ["coder"]} for c in about.coders],
         "keywords": ["United Nations", "stance", "votes", "diplomacy"],
@@ -460,11 +460,19 @@ def write_zip(tables: Sequence[Table], about: About, out: IO[bytes], defuse: boo
     results = []
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for table in tables:
-            with archive.open(f"{table.name}.csv", "w", force_zip64=True) as member:
+            with archive.open(_member(f"{table.name}.csv"), "w", force_zip64=True) as member:
                 results.append(write_table(table, member, defuse))
-        archive.writestr("datapackage.json", json.dumps(descriptor(tables, results, about), indent=2,
-                                                        ensure_ascii=False) + "\n")
-        archive.writestr("README.md", readme(tables, results, about))
+        archive.writestr(_member("datapackage.json"), json.dumps(descriptor(tables, results, about), indent=2,
+                                                                 ensure_ascii=False) + "\n")
+        archive.writestr(_member("README.md"), readme(tables, results, about))
+
+
+def _member(name: str) -> zipfile.ZipInfo:
+    """A file of the zip dated now and readable by all (zipfile's default is 1980 and owner-only)."""
+    info = zipfile.ZipInfo(name, date_time=dt.datetime.now().timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
 
 
 def package_bytes(tables: Sequence[Table], about: About, defuse: bool = True) -> bytes:

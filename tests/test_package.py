@@ -106,7 +106,8 @@ def test_measures_package(sample_db: Path, tmp_path: Path) -> None:
     assert len(packaged) > 0 and meta["stance"]["filters"]["body"] == "UNSC"
     again = meta["stance"]["url"]  # the command that computes it again
     assert again.startswith("python -m stance measures agreement") and "--body UNSC" in again
-    assert {lic["name"] for lic in meta["licenses"]} == {"stance-project"}  # hand-coded UNSC votes, figures by Stance
+    # hand-coded UNSC votes and figures by Stance: the project's (undeclared) licence, nothing else
+    assert {lic["name"] for lic in meta["licenses"]} == {"LicenseRef-Stance-undeclared"}
 
 
 def test_whole_database_package_validates_and_its_statements_load_back(sample_db: Path, tmp_path: Path) -> None:
