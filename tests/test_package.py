@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import urllib.parse
 import zipfile
 from pathlib import Path
 
@@ -82,7 +83,9 @@ def test_each_page_offers_its_rows_as_a_valid_package(page: str, label: str, evi
     meta = valid(click(at, deferred, label), tmp_path)
     assert meta["resources"] and all(r["schema"]["fields"] for r in meta["resources"])
     assert evidence in json.dumps(meta["stance"]["citations"])
-    assert meta["stance"]["view"]
+    # the filters and link are the view's as the page left it in the URL (Alignment writes it last)
+    assert meta["stance"]["filters"] == {k: at.query_params[k] for k in at.query_params} != {}
+    assert meta["stance"]["url"].endswith("?" + urllib.parse.urlencode(meta["stance"]["filters"]))
 
 
 def test_relations_package_carries_gdelt_terms(sample_gdelt_template: Path, monkeypatch: pytest.MonkeyPatch,

@@ -164,11 +164,11 @@ def few_votes_note(common: np.ndarray, what: str) -> None:
                    f"{100 / max(np.median(counts), 1):.0f} points or more; read differences as rough.")
 
 
-def matrix_section(vm: align.VoteMatrix, chosen: list[str], measure: str, min_votes: int) -> None:
-    """`vm` has ordinal codes (stance.queries.measures.recode)."""
+def matrix_section(vm: align.VoteMatrix, chosen: list[str], measure: str, min_votes: int) -> pd.DataFrame | None:
+    """`vm` has ordinal codes (stance.queries.measures.recode). Returns the pairs drawn (for the download)."""
     if len(chosen) < 2:
         st.info("Pick at least two countries, or a group.")
-        return
+        return None
     pairs = mq.matrix(vm, tuple(chosen), measure, min_votes)
     codes = list(dict.fromkeys(pairs["actor"]))
     wide = pairs.pivot(index="actor", columns="other", values="agree").reindex(index=codes, columns=codes)
@@ -180,8 +180,7 @@ def matrix_section(vm: align.VoteMatrix, chosen: list[str], measure: str, min_vo
                 f"<br>{mq.rule(measure, min_votes)}")
     fig = charts.agreement_heatmap(pairs, order, min_votes, subtitle, measure)
     st.plotly_chart(fig, width="stretch", key="alignment_matrix")
-    package_button("Alignment", {"agreement-matrix": pairs.assign(measure=measure)}, ("votes", "derived"),
-                   key="alignment_package")
+    return pairs.assign(measure=measure)
 
 
 def default_pair(codes: list[str], chosen: list[str]) -> tuple[str, str]:
@@ -366,10 +365,12 @@ def render() -> None:
     chosen = countries_ui(vm, span)
     url["countries"] = chosen
     ordinal = mq.recode(vm)
-    matrix_section(ordinal, chosen, measure, min_votes)
+    pairs = matrix_section(ordinal, chosen, measure, min_votes)
     shared = [c.strip().upper() for c in st.query_params.get("actors", "").split(",") if c.strip()]
     url |= pair_section(vm, everyone, measure, min_votes, shared)
     titles = {"": "All issues", **dict(zip(issues["slug"], issues["title"], strict=True))}
     url["like"] = similar_section(ordinal, everyone, chosen, measure, min_votes, scope_text(body, titles[issue], vm))
     url |= moved_section(ordinal, everyone, chosen, measure, min_votes)
     set_url(**url)
+    if pairs is not None:  # after set_url: the package's link and filters are the view's
+        package_button("Alignment", {"agreement-matrix": pairs}, ("votes", "derived"), key="alignment_package")

@@ -498,6 +498,8 @@ def database_digest(path: str, version: tuple[int, int]) -> dict[str, object]:
 def page_url() -> str:
     """The link that reopens this view: the app's address (when the browser told it) and the URL's filters."""
     base = (getattr(st.context, "url", None) or "").split("?")[0] or "./"
+    if urllib.parse.urlsplit(base).netloc and not urllib.parse.urlsplit(base).path:
+        base += "/"  # http://host:8501?issue=... works, http://host:8501/?issue=... reads better
     query = urllib.parse.urlencode({key: st.query_params[key] for key in st.query_params})
     return base + (f"?{query}" if query else "")
 
