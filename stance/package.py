@@ -316,17 +316,33 @@ def database_digest(db: sqlite_utils.Database) -> dict[str, object]:
                   "row the JSON array [table, value, ...] on its own line (stance.package.database_digest)"}
 
 
-def sources_present(db: sqlite_utils.Database, evidence: Iterable[str]) -> list[Source]:
-    """The sources of the kinds of row a package holds: for votes, which datasets were loaded
-    (the General Assembly record, hand-coded files, the UN Digital Library); GDELT for relations."""
+def _dataset(kind: object) -> str:
+    """unvotes-votes, undl-ga, gdelt2 -> unvotes, undl, gdelt: the dataset is the leading letters of a load's kind."""
+    return re.match(r"[a-z]*", str(kind)).group()
+
+
+VOTE_LOADS_OF_ISSUE = """
+    SELECT DISTINCT i.kind FROM imports i WHERE i.id IN (
+        SELECT (SELECT v.import_id FROM votes v WHERE v.resolution = r.id LIMIT 1) FROM resolutions r
+        WHERE r.issue = ?)"""  # one vote per roll call names its load: 6,000 lookups, not a million
+
+
+def sources_present(db: sqlite_utils.Database, evidence: Iterable[str], issue: str | None = None) -> list[Source]:
+    """The sources of the kinds of row a package holds: hand-coded statements; for votes, the
+    datasets they were loaded from (those of the issue's roll calls when the view has one: the
+    Security Council votes of the sample do not cite the General Assembly record); GDELT for
+    relations; Stance for figures it computed."""
     evidence = set(evidence)
     wanted = {kind for e in evidence for kind in EVIDENCE.get(e, ())}
-    # unvotes-votes, undl-ga, gdelt2: the dataset is the leading letters of the import's kind
-    loaded = {re.match(r"[a-z]*", str(row[0])).group() for row in db.execute("SELECT DISTINCT kind FROM imports")} \
-        if "imports" in db.table_names() else set()
+    loaded = {_dataset(row[0]) for row in db.execute("SELECT DISTINCT kind FROM imports")}
+    if issue and "votes" in evidence:
+        of_issue = {_dataset(row[0]) for row in db.execute(VOTE_LOADS_OF_ISSUE, [issue])}
+        loaded = (loaded - set(EVIDENCE["votes"])) | of_issue
+    if "statements" in evidence:
+        loaded.add("statements")  # statements typed in the dashboard have no load
     found: list[Source] = []
     for kind, source in IMPORT_SOURCES.items():
-        if kind in wanted and (kind in loaded or not loaded) and source not in found:
+        if kind in wanted and kind in loaded and source not in found:
             found.append(source)
     if "derived" in evidence:
         found.append(DERIVED)
@@ -369,12 +385,13 @@ class About:
 
 
 def describe(db: sqlite_utils.Database, view: str, filters: Mapping[str, object], url: str | None,
-             evidence: Iterable[str], digest: Mapping[str, object] | None = None) -> About:
-    """The About of a package built from `db` (the digest computed unless given: it reads every row)."""
+             evidence: Iterable[str], digest: Mapping[str, object] | None = None, issue: str | None = None) -> About:
+    """The About of a package built from `db` (the digest computed unless given: it reads every row);
+    `issue` narrows the sources of votes to those of its roll calls."""
     from stance.queries.explore import data_version
     evidence = tuple(evidence)
     return About(view, dict(filters), url, data_version(db), digest or database_digest(db),
-                 sources_present(db, evidence), coders(db) if "statements" in evidence else ())
+                 sources_present(db, evidence, issue), coders(db) if "statements" in evidence else ())
 
 
 def _licence(source: Source) -> dict[str, str]:

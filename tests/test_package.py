@@ -16,10 +16,12 @@ from click.testing import CliRunner
 from streamlit.runtime.media_file_manager import MediaFileManager
 
 from stance.cli import cli
-from stance.db import open_db
-from stance.package import database_digest, write_package
+from stance.db import DATA_DIR, open_db
+from stance.ingest.load import load_paths
+from stance.package import database_digest, sources_present, write_package
 from stance.queries import explore, export_statements
 from tests.pages import page_app
+from tests.test_ga_records import write_unvotes
 
 
 @pytest.fixture
@@ -131,3 +133,18 @@ def test_whole_database_package_validates_and_its_statements_load_back(sample_db
     again = open_db(fresh, read_only=True)
     pd.testing.assert_frame_equal(export_statements(again), before)
     again.close()
+
+
+def test_votes_cite_the_datasets_of_their_issue(sample_db: Path, tmp_path: Path) -> None:
+    """With the General Assembly record loaded beside the sample, a package of an issue voted on in
+    the Security Council (hand-coded votes) does not cite the record; one of a General Assembly issue does."""
+    db = open_db(sample_db)
+    assert load_paths(db, [DATA_DIR / "unga_issues.csv", *write_unvotes(tmp_path)], skip_invalid=True,
+                      rejects=tmp_path / "rejects.csv").written
+    ga_issue = db.execute("SELECT issue FROM resolutions WHERE rcid IS NOT NULL AND issue IS NOT NULL "
+                          "LIMIT 1").fetchone()[0]
+    keys = {issue: [s.key for s in sources_present(db, ("statements", "votes"), issue)]
+            for issue in ("dprk-sanctions", ga_issue, None)}
+    db.close()
+    assert keys["dprk-sanctions"] == ["hand-coded"]
+    assert keys[ga_issue] == ["ga-record", "hand-coded"] and keys[None] == ["ga-record", "hand-coded"]

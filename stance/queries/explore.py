@@ -426,7 +426,7 @@ def export_zip(db: sqlite_utils.Database, issue: str | None = None, actors: Sequ
 
     args = (issue, actors, start, end, kind, stances, q)
     evidence = {"both": ("statements", "votes"), "statements": ("statements",), "votes": ("votes",)}[kind]
-    about = package.describe(db, "Explore", filters or {}, link, evidence, digest)
+    about = package.describe(db, "Explore", filters or {}, link, evidence, digest, issue)
     if today:
         about.today = today
     table = package.Table(f"stance-export-{about.today}", lambda: _tables(db, args),

@@ -508,11 +508,13 @@ Rows = pd.DataFrame | Callable[[sqlite_utils.Database], Iterator[pd.DataFrame]]
 
 
 def package_button(view: str, tables: dict[str, Rows], evidence: tuple[str, ...], key: str,
-                   filters: dict[str, object] | None = None, label: str | None = None) -> None:
+                   filters: dict[str, object] | None = None, label: str | None = None,
+                   issue: str | None = None) -> None:
     """One download button: the page's rows as a data package (stance.package), built only when
     clicked. `tables` maps a file name to a frame, or to a function of the database that yields
     frames (streamed); `evidence` says what the rows are made of (statements, votes, relations,
-    derived) for their licences and sources; the filters default to the URL's, which hold the view."""
+    derived) for their licences and sources, narrowed to the votes of `issue` when the rows are of one;
+    the filters default to the URL's, which hold the view."""
     from stance.package import Table, describe, package_bytes, safe_name
 
     filters = dict(filters) if filters is not None else {k: st.query_params[k] for k in st.query_params}
@@ -521,7 +523,8 @@ def package_button(view: str, tables: dict[str, Rows], evidence: tuple[str, ...]
 
     def build() -> bytes:
         with database() as db:
-            about = describe(db, view, filters, link, evidence, database_digest(str(path), data_version(path)))
+            about = describe(db, view, filters, link, evidence, database_digest(str(path), data_version(path)),
+                             issue)
             made = [Table(safe_name(name), rows if isinstance(rows, pd.DataFrame) else (lambda r=rows: r(db)),
                           evidence=evidence) for name, rows in tables.items()]
             return package_bytes(made, about)

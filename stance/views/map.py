@@ -139,4 +139,4 @@ def render() -> None:
     st.dataframe(countries_frame(df), hide_index=True, width="stretch",
                  column_config={"Source": st.column_config.LinkColumn("Source", display_text="open")})
     package_button("Map", {f"stance-as-of-{as_of}": df.assign(issue=issue)}, ("statements", "votes"),
-                   key="map_package")
+                   key="map_package", issue=issue)

@@ -247,4 +247,4 @@ def render() -> None:
     drawn = all_points if yearly is not None else points
     shown = {"points": drawn[[c for c in POINT_COLUMNS if c in drawn.columns]]}
     package_button("Timeline", shown | ({"votes-per-year": yearly} if yearly is not None else {}),
-                   ("statements", "votes"), key="timeline_package")
+                   ("statements", "votes"), key="timeline_package", issue=issue)
