@@ -20,8 +20,11 @@ from stance.db import DATA_DIR, open_db
 from stance.ingest.load import load_paths
 from stance.package import database_digest, sources_present, write_package
 from stance.queries import explore, export_statements
+from stance.queries import idealpoints as ipq
 from tests.pages import page_app
 from tests.test_ga_records import write_unvotes
+from tests.test_idealpoints import bloc_record
+from tests.test_measures import unvotes_db
 
 
 @pytest.fixture
@@ -88,6 +91,22 @@ def test_each_page_offers_its_rows_as_a_valid_package(page: str, label: str, evi
     # the filters and link are the view's as the page left it in the URL (Alignment writes it last)
     assert meta["stance"]["filters"] == {k: at.query_params[k] for k in at.query_params} != {}
     assert meta["stance"]["url"].endswith("?" + urllib.parse.urlencode(meta["stance"]["filters"]))
+
+
+def test_positions_package_holds_the_chosen_states_ideal_points(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                deferred: dict) -> None:
+    calls, votes = bloc_record()
+    db = unvotes_db(tmp_path, calls, votes)
+    ipq.ensure_fit(db)
+    expected = ipq.points(db)
+    db.close()
+    at = page_app("positions", tmp_path / "m.db", monkeypatch, actors="USA,CHN")
+    assert not at.exception
+    meta = valid(click(at, deferred, "Download these"), tmp_path / "x")
+    (resource,) = meta["resources"]
+    rows = pd.read_csv(tmp_path / "x" / resource["path"])
+    assert set(rows["actor"]) == {"USA", "CHN"} and len(rows) == expected["actor"].isin(["USA", "CHN"]).sum()
+    assert meta["sources"][-1]["title"].startswith("Figures computed by Stance")
 
 
 def test_relations_package_carries_gdelt_terms(sample_gdelt_template: Path, monkeypatch: pytest.MonkeyPatch,
