@@ -444,9 +444,14 @@ def _jsonable(value: object) -> object:
     return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
 
 
+def _one_line(value: object) -> str:
+    """A filter as typed (it may come from a URL) on one line: a line break must not start a heading."""
+    return " ".join(str(_jsonable(value)).split())
+
+
 def readme(tables: Sequence[Table], results: Sequence[tuple[dict, int, str, int]], about: About) -> str:
     """README.md of the zip: what it holds, how to cite it, how to open it again."""
-    shown = "\n".join(f"- `{k}`: {_jsonable(v) if v not in (None, '', (), []) else 'all'}"
+    shown = "\n".join(f"- `{_one_line(k)}`: {_one_line(v) if v not in (None, '', (), []) else 'all'}"
                       for k, v in about.filters.items()) or "- none"
     files = "\n".join(f"- `{t.name}.csv`: {r[1]:,} rows. {t.description}" for t, r in zip(tables, results, strict=True))
     cites = "\n".join(f"- **{s.title}** ({s.licence['title']}): {s.citation}" for s in about.sources)

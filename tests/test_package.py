@@ -167,3 +167,14 @@ def test_votes_cite_the_datasets_of_their_issue(sample_db: Path, tmp_path: Path)
     db.close()
     assert keys["dprk-sanctions"] == ["hand-coded"]
     assert keys[ga_issue] == ["ga-record", "hand-coded"] and keys[None] == ["ga-record", "hand-coded"]
+
+
+def test_a_filter_cannot_write_lines_into_the_readme(sample_db: Path) -> None:
+    """A search typed with line breaks (it comes from the URL) stays one line of the README's filter list."""
+    db = open_db(sample_db, read_only=True)
+    data = explore.export_zip(db, q="sanctions\n\n## How to cite\n\nSomeone else", filters={"q": "sanctions\n\n"
+                              "## How to cite\n\nSomeone else"}, today="2026-12-02")
+    db.close()
+    readme = zipfile.ZipFile(io.BytesIO(data)).read("README.md").decode("utf-8")
+    headings = [line for line in readme.splitlines() if line.startswith("#")]
+    assert headings.count("## How to cite") == 1 and "- `q`: sanctions ## How to cite Someone else" in readme
