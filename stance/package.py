@@ -141,6 +141,20 @@ FIELDS: dict[str, dict[str, object]] = {
     "title": _f("string", "Title."), "kind": _f("string", "Kind of row."),
     "actor_name": _f("string", "Actor's name."), "name": _f("string", "Name."),
     "text": _f("string", "The quote, or the vote in words."),
+    "symbol": _f("string", "The UN document symbol (A/RES/72/188) where the record gives one."),
+    "session": _f("string", "General Assembly session."),
+    "rcid": _f("integer", "Roll-call id in Voeten's record (unvotes); it does not follow time."),
+    "important": _f("integer", "1 if the record marks the roll call an important vote.",
+                    constraints={"enum": [0, 1]}),
+    "coded_by": _f("string", "hand, or rules: who gave the roll call its issue and polarity.",
+                   constraints={"enum": ["hand", "rules"]}),
+    "code": _f("string", ACTOR), "slug": _f("string", "Issue slug."),
+    "plus_2": _f("string", "What +2 (strongly support) means on this issue."),
+    "minus_2": _f("string", "What -2 (strongly oppose) means on this issue."),
+    "iso2": _f("string", "ISO 3166-1 alpha-2 code."),
+    "start": _f("string", "First day the actor existed (former states and their successors)."),
+    "end": _f("string", "Last day the actor existed (former states)."),
+    "predecessor": _f("string", ACTOR), "successor": _f("string", ACTOR),
     # page frames
     "ref": _f("string", "Statement id or resolution id in the database."),
     "issue_title": _f("string", "The issue's title."), "period": _f("string", "Year (YYYY) or month (YYYY-MM)."),
@@ -537,8 +551,11 @@ def database_tables(db: sqlite_utils.Database) -> list[Table]:
     out.append(Table("statements", lambda: iter([export_statements(db)]),
                      "Hand-coded statements in the loader's columns: `python -m stance load statements.csv`.",
                      ("statements",)))
-    table("resolutions", "SELECT id, body, date, symbol, title, issue, polarity, adopted, session, rcid, important, "
-          "coded_by FROM resolutions ORDER BY id", "Roll calls and resolutions, with their issue and polarity.",
+    table("resolutions", "SELECT id, body, date, symbol, title, issue, "
+          "CASE polarity WHEN 1 THEN '+1' ELSE '-1' END AS polarity, "
+          "CASE adopted WHEN 1 THEN 'true' WHEN 0 THEN 'false' ELSE 'unknown' END AS adopted, "
+          "session, rcid, important, coded_by FROM resolutions ORDER BY id",
+          "Roll calls and resolutions, with their issue and polarity.",
           ("votes",), ("id",))
     table("votes", "SELECT resolution, actor, vote FROM votes ORDER BY resolution, actor",
           "One row per state per roll call.", ("votes",), ("resolution", "actor"))
