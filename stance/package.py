@@ -307,8 +307,8 @@ DIGEST_BATCH = 50_000
 
 def _order(db: sqlite_utils.Database, table: str) -> str:
     """The table's primary key columns, quoted, for a stable row order (rowid for a table without one)."""
-    keys = sorted((row[5], row[1]) for row in db.execute(f'PRAGMA table_info("{table}")') if row[5])
-    return ", ".join('"' + name.replace('"', '""') + '"' for _, name in keys) or "rowid"
+    keys = db.execute("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", [table]).fetchall()
+    return ", ".join('"' + name.replace('"', '""') + '"' for (name,) in keys) or "rowid"
 
 
 def database_digest(db: sqlite_utils.Database) -> dict[str, object]:
@@ -319,7 +319,7 @@ def database_digest(db: sqlite_utils.Database) -> dict[str, object]:
     existing = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     tables = [t for t in DIGEST_TABLES if t in existing]
     rows = 0
-    for table in tables:
+    for table in tables:  # a name of DIGEST_TABLES (fixed here), ordered by its key columns, quoted
         cursor = db.conn.execute(f'SELECT * FROM "{table}" ORDER BY {_order(db, table)}')
         while chunk := cursor.fetchmany(DIGEST_BATCH):
             sha.update("".join(json.dumps([table, *row], ensure_ascii=False, separators=(",", ":")) + "\n"

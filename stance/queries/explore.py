@@ -425,7 +425,8 @@ def export_zip(db: sqlite_utils.Database, issue: str | None = None, actors: Sequ
     from stance import package
 
     args = (issue, actors, start, end, kind, stances, q)
-    evidence = {"both": ("statements", "votes"), "statements": ("statements",), "votes": ("votes",)}[kind]
+    # as in _branches, a kind other than statements or votes reads both
+    evidence = {"statements": ("statements",), "votes": ("votes",)}.get(kind, ("statements", "votes"))
     about = package.describe(db, "Explore", filters or {}, link, evidence, digest, issue)
     if today:
         about.today = today
