@@ -12,6 +12,7 @@ import click
 import pandas as pd
 
 from stance import measures as m
+from stance import package
 from stance.actors import registry
 from stance.cli_common import database
 from stance.db import read_only_mode
@@ -70,13 +71,15 @@ def write_csv(df: pd.DataFrame, output: str) -> None:
               "Russia's, West Germany's as Germany's (data/successions.csv). Default: codes as stored.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="CSV file to write. Default: standard output.")
+@click.option("--package", "package_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the rows as a data package (zip: CSV, datapackage.json, README with how to cite).")
 @click.option("--load-published", type=click.Path(dir_okay=False, exists=True), default=None,
               help="idealpoints: store a published Bailey-Strezhnev-Voeten file (Idealpointestimates*.csv) "
               "beside Stance's own, and print how the two correlate.")
 @db_option
 def measures(measure: str, actor_name: str | None, first: int | None, last: int | None, by: str, issue: str,
              important: bool, drop_unanimous: bool, min_votes: int, body: str, follow_seat: bool, output: str,
-             load_published: str | None, db_path: str | None) -> None:
+             package_path: str | None, load_published: str | None, db_path: str | None) -> None:
     """Similarity of states' UN votes (agreement, graded, s, kappa, pi) or ideal points, as CSV.
 
     Dyadic rows: actor_a, actor_b, year, measure, value, n (year empty with --by window; value
@@ -94,7 +97,10 @@ def measures(measure: str, actor_name: str | None, first: int | None, last: int 
       python -m stance measures s --issue unga-human-rights --important --min-votes 5
       python -m stance measures idealpoints --actor CHN -o china.csv
       python -m stance measures idealpoints --load-published IdealpointestimatesAll_Apr2020.csv
+      python -m stance measures kappa --actor USA --package usa_kappa.zip
     """
+    options = {"actor": actor_name, "from": first, "to": last, "by": by, "issue": issue, "important": important,
+               "drop_unanimous": drop_unanimous, "min_votes": min_votes, "body": body, "follow_seat": follow_seat}
     measure = measure.lower()
     if first is not None and last is not None and first > last:
         raise click.BadParameter(f"--from {first} is after --to {last}", param_hint="--from")
@@ -104,15 +110,19 @@ def measures(measure: str, actor_name: str | None, first: int | None, last: int 
         check_issue(db, issue)
         actor = actor_code(db, actor_name) if actor_name else None
         if measure == "idealpoints":
-            _ideal_points(db, actor, first, last, output, load_published, refuse=[
+            df = _ideal_points(db, actor, first, last, output, load_published, refuse=[
                 name for name, given in (("--issue", issue), ("--important", important),
                                          ("--drop-unanimous", drop_unanimous), ("--by window", by == "window"),
                                          ("--body", body != "UNGA")) if given])
+            if package_path and df is not None:
+                _package(db, measure, df, {k: options[k] for k in ("actor", "from", "to")}, package_path)
             return
         if load_published:
             raise click.BadParameter("only with idealpoints", param_hint="--load-published")
         wide = dyadic(db, sel, (measure,), by=by, actor=actor, min_n=min_votes)
-    long = m.long_form(wide, (measure,))
+        long = m.long_form(wide, (measure,))
+        if package_path:
+            _package(db, measure, long, options, package_path)
     write_csv(long, output)
     figures = int(long["value"].notna().sum())
     click.echo(f"{measure}: {len(long)} rows ({figures} with a figure, {len(long) - figures} below "
@@ -120,9 +130,21 @@ def measures(measure: str, actor_name: str | None, first: int | None, last: int 
                + (f"; written to {output}" if output != "-" else ""), err=True)
 
 
+def _package(db, measure: str, df: pd.DataFrame, options: dict[str, object], path: str) -> None:
+    """The computed rows as a data package, with the options that made them as its filters."""
+    about = package.describe(db, f"measures {measure}", options, "python -m stance measures " + measure + "".join(
+        f" --{k.replace('_', '-')}" + ("" if v is True else f" {v}") for k, v in options.items()
+        if v not in (None, False, "")), ("votes", "derived"))
+    table = package.Table(measure, df, f"stance measures {measure}: computed from the stored roll calls.",
+                          ("votes", "derived"))
+    with click.open_file(path, "wb") as fh:
+        package.write_zip([table], about, fh, defuse=False)
+    click.echo(f"data package written to {path}", err=True)
+
+
 def _ideal_points(db, actor: str | None, first: int | None, last: int | None, output: str,
-                  load_published: str | None, refuse: list[str]) -> None:
-    """Fit (only if the votes changed) or read the stored fit; write it; or load a published file."""
+                  load_published: str | None, refuse: list[str]) -> pd.DataFrame | None:
+    """Fit (only if the votes changed) or read the stored fit; write it (and return it); or load a published file."""
     if refuse:
         raise click.BadParameter(f"{', '.join(refuse)}: ideal points are fitted on every General Assembly roll "
                                  "call; these options do not apply", param_hint="idealpoints")
@@ -142,7 +164,7 @@ def _ideal_points(db, actor: str | None, first: int | None, last: int | None, ou
                        f"{int(by_year['states'].sum())} state-years; by year median r = {by_year['r'].median():.3f} "
                        f"(lowest {by_year['r'].min():.3f} in {int(by_year.loc[by_year['r'].idxmin(), 'year'])})",
                        err=True)
-        return
+        return None
     settings = Settings()
     try:
         if ipq.is_current(db, settings):
@@ -168,3 +190,4 @@ def _ideal_points(db, actor: str | None, first: int | None, last: int | None, ou
            else f"stored fit of {run['computed_at']}, the votes unchanged since")
     click.echo(f"idealpoints: {len(df)} rows; {how}; {run['roll_calls']} roll calls, {run['votes']} votes"
                + (f"; note: {run['notes']}" if run.get("notes") else ""), err=True)
+    return df

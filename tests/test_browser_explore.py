@@ -8,6 +8,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import frictionless
 import pandas as pd
 import pytest
 
@@ -81,16 +82,17 @@ def test_html_in_a_quote_is_shown_as_text(server: str, chromium, tmp_path: Path)
     page.close()
 
 
-def test_download_holds_every_row_with_its_citation_beside_it(server: str, chromium, hostile_db: Path) -> None:
-    """A zip of the CSV (every row the filters select) and CITATION.txt; the CSV opens with plain pandas."""
+def test_download_holds_every_row_with_its_citation_beside_it(server: str, chromium, hostile_db: Path,
+                                                               tmp_path: Path) -> None:
+    """A data package of the CSV (every row the filters select) with its README; the CSV opens with plain pandas."""
     page, dialogs = open_explore(chromium, f"{server}/explore?issue=double-freeze&kind=statements")
     count = shown_rows(page)
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name=re.compile(r"Download all .* \(zip\)")).click()
     archive = zipfile.ZipFile(info.value.path())
     (csv_name,) = [n for n in archive.namelist() if n.endswith(".csv")]
-    citation = archive.read("CITATION.txt").decode("utf-8")
-    assert citation.startswith("Stance data, version stance ")
+    citation = archive.read("README.md").decode("utf-8")  # the data package's README: how to cite first
+    assert "\n\nStance data, version stance " in citation and "datapackage.json" in archive.namelist()
     assert "issue=double-freeze" in citation and "kind=statements" in citation and "exported " in citation
     data = archive.read(csv_name)
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark, for Excel
@@ -103,5 +105,8 @@ def test_download_holds_every_row_with_its_citation_beside_it(server: str, chrom
     assert list(rows["Record id"]) == list(expected["ref"])
     assert list(rows.columns) == list(explore.COLUMNS)
     assert XSS_QUOTE in set(rows["Quote or vote"])  # exported exactly as typed
+    archive.extractall(tmp_path)  # hostile quotes and all, the package is valid Data Package v2
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
     assert dialogs == [] and page.evaluate("window.__xss") is None
     page.close()

@@ -288,7 +288,7 @@ def test_page_shows_a_page_of_rows_with_the_total_and_downloads_them_all(sample_
     assert _rows_shown(at) == 10 and at.subheader[0].value == f"{total:,} rows"
     assert any(c.value.startswith(f"Rows 1-10 of {total:,}") for c in at.caption)
     labels = [b.label for b in at.get("download_button")]
-    assert f"Download all {total:,} rows with their citation (zip)" in labels
+    assert f"Download all {total:,} rows as a data package (zip)" in labels
     first_page = list(at.dataframe[0].value["Record id"])
     at.number_input(key="ex_page").set_value(3).run()
     assert any(c.value.startswith(f"Rows 21-30 of {total:,}") for c in at.caption)
@@ -460,11 +460,13 @@ def test_page_counts_a_paged_synthetic_view_like_the_view(synthetic_db: Path, mo
 
 
 def test_the_citation_stays_whole_beside_the_csv(db) -> None:
-    """A search holding commas and quotes goes whole into CITATION.txt; the CSV opens on its header."""
-    line = explore.citation("v1", {"issue": "double-freeze", "q": 'say "yes", then, no'}, "2026-12-02")
-    data = explore.export_zip(db, "double-freeze", line=line, today="2026-12-02")
+    """A search holding commas and quotes goes whole into the package's README; the CSV opens on its header."""
+    filters = {"issue": "double-freeze", "q": 'say "yes", then, no'}
+    data = explore.export_zip(db, "double-freeze", filters=filters, today="2026-12-02")
     archive = zipfile.ZipFile(io.BytesIO(data))
-    assert archive.read("CITATION.txt").decode("utf-8").splitlines()[0] == line
+    line = explore.citation(explore.data_version(db), filters, "2026-12-02")
+    line = line.replace(", filters:", ", Explore, filters:")
+    assert line in archive.read("README.md").decode("utf-8").splitlines()
     rows = list(csv.reader(io.StringIO(archive.read("stance-export-2026-12-02.csv").decode("utf-8-sig"))))
     assert rows[0] == list(explore.COLUMNS)
     assert len(rows) - 1 == explore.count(db, issue="double-freeze")

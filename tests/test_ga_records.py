@@ -104,13 +104,13 @@ def test_the_zip_holds_every_vote_and_opens_with_plain_pandas(ga) -> None:
     assert total == explore.count_votes(explore.vote_tallies(ga)) + explore.count(ga, kind="statements")
     assert ga.execute("SELECT count(*) FROM votes v JOIN resolutions r ON r.id = v.resolution "
                       "WHERE r.issue IS NULL").fetchone()[0] == COUNTRIES
-    line = explore.citation(explore.data_version(ga), {"issue": None}, "2026-12-02")
-    archive = zipfile.ZipFile(io.BytesIO(explore.export_zip(ga, *ALL, line=line, today="2026-12-02")))
+    archive = zipfile.ZipFile(io.BytesIO(explore.export_zip(ga, *ALL, filters={"issue": None}, today="2026-12-02")))
     rows = pd.read_csv(io.BytesIO(archive.read("stance-export-2026-12-02.csv")), keep_default_na=False, dtype=str)
     assert len(rows) == total and list(rows.columns) == list(explore.COLUMNS)
     assert rows["Date"].iloc[0] == "1960-12-14" and rows["Date"].iloc[-1] > "2020-01-01"  # no cut at row 5,000
     assert rows["Record id"].nunique() == ROLL_CALLS  # every roll call with an issue, 1960's included
-    assert f"{total:,} rows" in archive.read("CITATION.txt").decode("utf-8")
+    assert f"{total:,} rows" in archive.read("README.md").decode("utf-8")
+    assert "CC0-1.0" in archive.read("datapackage.json").decode("utf-8")  # the record's licence, with its citation
     assert explore.export_csv(ga, *ALL) == archive.read("stance-export-2026-12-02.csv")
 
 
@@ -122,7 +122,7 @@ def test_explore_pages_the_table_and_offers_every_row(ga_db: Path, monkeypatch: 
     handle.close()
     assert at.subheader[0].value == f"{total:,} rows"
     assert len(at.dataframe[0].value) == explore.PAGE_ROWS
-    assert any(b.label == f"Download all {total:,} rows with their citation (zip)" for b in at.get("download_button"))
+    assert any(b.label == f"Download all {total:,} rows as a data package (zip)" for b in at.get("download_button"))
     last = -(-total // explore.PAGE_ROWS)
     at.number_input(key="ex_page").set_value(last).run()
     assert len(at.dataframe[0].value) == total - (last - 1) * explore.PAGE_ROWS

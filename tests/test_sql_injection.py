@@ -204,6 +204,7 @@ REVIEWED = {
     "stance/queries/explore.py": {"where", "source", "branch.where('r.date >= ?', 'r.date <= ?')"},
     "stance/queries/quality.py": {"name"},
     "stance/queries/relations.py": {"columns", "day", "rows"},
+    "stance/package.py": {"table", "_order(db, table)"},  # DIGEST_TABLES names; their key columns, quoted
 }
 
 

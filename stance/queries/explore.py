@@ -12,7 +12,6 @@ import csv
 import io
 import tempfile
 import unicodedata
-import zipfile
 from collections.abc import Iterator, Sequence
 from typing import IO, NamedTuple
 
@@ -368,17 +367,6 @@ def citation(version: str, filters: dict[str, object], today: str) -> str:
     return f"Stance data, version {_one_line(version)}, exported {today}, filters: {shown}"
 
 
-def citation_file(line: str, csv_name: str, written: int, link: str | None = None) -> str:
-    """The companion text of a download: the citation, what the CSV holds and how to open it."""
-    parts = [line, "", f"{csv_name}: {written:,} rows, every row these filters select, oldest first.",
-             "UTF-8 with a byte-order mark, comma-separated, one header row: it opens as it is in Excel and",
-             "with a plain pandas.read_csv. Text a spreadsheet would read as a formula starts with a '.",
-             f"Columns: {', '.join(COLUMNS)}."]
-    if link:
-        parts.append(f"The same view in the dashboard: {link}")
-    return "\n".join(parts) + "\n"
-
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes Excel or LibreOffice evaluate a cell
 
 
@@ -428,18 +416,24 @@ def to_csv(shown: pd.DataFrame) -> bytes:
 
 def export_zip(db: sqlite_utils.Database, issue: str | None = None, actors: Sequence[str] = (),
                start: str | None = None, end: str | None = None, kind: str = "both", stances: Sequence[int] = (),
-               q: str | None = None, *, line: str = "", today: str = "", link: str | None = None) -> bytes:
-    """Every row the filters (those of `points`) select, streamed into a zip: the CSV and
-    CITATION.txt (`line`, then what the CSV holds) beside it. The CSV goes through a temporary
-    file, so memory holds one batch of rows and the compressed result, never the whole table."""
-    name = f"stance-export-{today}.csv"
-    with tempfile.SpooledTemporaryFile(max_size=8 << 20) as spool:
-        with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            with archive.open(name, "w", force_zip64=True) as member:
-                written = write_csv(_tables(db, (issue, actors, start, end, kind, stances, q)), member)
-            archive.writestr("CITATION.txt", citation_file(line, name, written, link))
-        spool.seek(0)
-        return spool.read()
+               q: str | None = None, *, filters: dict[str, object] | None = None, today: str = "",
+               link: str | None = None, digest: dict[str, object] | None = None) -> bytes:
+    """Every row the filters (those of `points`) select, streamed into a data package zip
+    (stance.package): the CSV, datapackage.json and README.md with the citation. Memory holds one
+    batch of rows and the compressed result, never the whole table. `filters` are the ones a
+    reader needs (the page's citation_filters); `digest` the database's, if already computed."""
+    from stance import package
+
+    args = (issue, actors, start, end, kind, stances, q)
+    # as in _branches, a kind other than statements or votes reads both
+    evidence = {"statements": ("statements",), "votes": ("votes",)}.get(kind, ("statements", "votes"))
+    about = package.describe(db, "Explore", filters or {}, link, evidence, digest, issue)
+    if today:
+        about.today = today
+    table = package.Table(f"stance-export-{about.today}", lambda: _tables(db, args),
+                          "Statements and UN votes the filters select, oldest first, as the Explore page shows "
+                          "them.", evidence, columns=COLUMNS)
+    return package.package_bytes([table], about)
 
 
 def export_csv(db: sqlite_utils.Database, issue: str | None = None, actors: Sequence[str] = (),

@@ -34,6 +34,7 @@ from stance.views.common import (
     chart,
     digits,
     md_escape,
+    package_button,
     read,
     require_data,
     seat_toggle,
@@ -165,11 +166,11 @@ def few_votes_note(common: np.ndarray, what: str) -> None:
 
 
 def matrix_section(vm: align.VoteMatrix, chosen: list[str], measure: str, min_votes: int,
-                   sources: list[str]) -> None:
-    """`vm` has ordinal codes (stance.queries.measures.recode)."""
+                   sources: list[str]) -> pd.DataFrame | None:
+    """`vm` has ordinal codes (stance.queries.measures.recode). Returns the pairs drawn (for the download)."""
     if len(chosen) < 2:
         st.info("Pick at least two countries, or a group.")
-        return
+        return None
     pairs = mq.matrix(vm, tuple(chosen), measure, min_votes)
     codes = list(dict.fromkeys(pairs["actor"]))
     wide = pairs.pivot(index="actor", columns="other", values="agree").reindex(index=codes, columns=codes)
@@ -181,6 +182,7 @@ def matrix_section(vm: align.VoteMatrix, chosen: list[str], measure: str, min_vo
                 f"<br>{mq.rule(measure, min_votes)}")
     fig = charts.agreement_heatmap(pairs, order, min_votes, subtitle, measure)
     chart(fig, sources, "alignment_matrix", below=200, width="stretch")
+    return pairs.assign(measure=measure)
 
 
 def default_pair(codes: list[str], chosen: list[str]) -> tuple[str, str]:
@@ -366,10 +368,12 @@ def render() -> None:
     url["countries"] = chosen
     ordinal = mq.recode(vm)
     sources = read("provenance.vote_sources", None if body == "both" else body, issue or None)
-    matrix_section(ordinal, chosen, measure, min_votes, sources)
+    pairs = matrix_section(ordinal, chosen, measure, min_votes, sources)
     shared = [c.strip().upper() for c in st.query_params.get("actors", "").split(",") if c.strip()]
     url |= pair_section(vm, everyone, measure, min_votes, shared, sources)
     titles = {"": "All issues", **dict(zip(issues["slug"], issues["title"], strict=True))}
     url["like"] = similar_section(ordinal, everyone, chosen, measure, min_votes, scope_text(body, titles[issue], vm))
     url |= moved_section(ordinal, everyone, chosen, measure, min_votes, sources)
     set_url(**url)
+    if pairs is not None:  # after set_url: the package's link and filters are the view's
+        package_button("Alignment", {"agreement-matrix": pairs}, ("votes", "derived"), key="alignment_package")

@@ -557,3 +557,59 @@ def evidence_sources(kinds: str, issues: Sequence[str], body: str | None = None,
     if kinds in ("both", "votes"):
         keys += read("provenance.vote_sources_of", tuple(issues), body)
     return keys
+# --- Data packages ---------------------------------------------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def database_digest(path: str, version: tuple[int, int]) -> dict[str, object]:
+    """The content digest of the database (stance.package.database_digest), once per change of
+    the file: it reads every row (2.5 s on the whole General Assembly record)."""
+    from stance.package import database_digest as digest
+
+    db = open_db(path, read_only=True)
+    try:
+        return digest(db)
+    finally:
+        db.close()
+
+
+def page_url() -> str:
+    """The link that reopens this view: the app's address (when the browser told it) and the URL's filters."""
+    base = (getattr(st.context, "url", None) or "").split("?")[0] or "./"
+    if urllib.parse.urlsplit(base).netloc and not urllib.parse.urlsplit(base).path:
+        base += "/"  # http://host:8501?issue=... works, http://host:8501/?issue=... reads better
+    query = urllib.parse.urlencode({key: st.query_params[key] for key in st.query_params})
+    return base + (f"?{query}" if query else "")
+
+
+Rows = pd.DataFrame | Callable[[sqlite_utils.Database], Iterator[pd.DataFrame]]
+
+
+def package_button(view: str, tables: dict[str, Rows], evidence: tuple[str, ...], key: str,
+                   filters: dict[str, object] | None = None, label: str | None = None,
+                   issue: str | None = None) -> None:
+    """One download button: the page's rows as a data package (stance.package), built only when
+    clicked. `tables` maps a file name to a frame, or to a function of the database that yields
+    frames (streamed); `evidence` says what the rows are made of (statements, votes, relations,
+    derived) for their licences and sources, narrowed to the votes of `issue` when the rows are of one;
+    the filters default to the URL's, which hold the view."""
+    from stance.package import Table, describe, package_bytes, safe_name
+
+    filters = dict(filters) if filters is not None else {k: st.query_params[k] for k in st.query_params}
+    link = page_url()
+    path = db_path()
+
+    def build() -> bytes:
+        with database() as db:
+            about = describe(db, view, filters, link, evidence, database_digest(str(path), data_version(path)),
+                             issue)
+            made = [Table(safe_name(name), rows if isinstance(rows, pd.DataFrame) else (lambda r=rows: r(db)),
+                          evidence=evidence) for name, rows in tables.items()]
+            return package_bytes(made, about)
+
+    rows = sum(len(t) for t in tables.values() if isinstance(t, pd.DataFrame))
+    today = pd.Timestamp.today().date().isoformat()
+    st.download_button(label or f"Download these {rows:,} rows as a data package (zip)", build,
+                       file_name=f"stance-{safe_name(view)}-{today}.zip", mime="application/zip",
+                       on_click="ignore", key=key, icon=":material/download:",
+                       help="The rows as CSV, a datapackage.json (Frictionless Data Package v2: column meanings, "
+                            "licences, sources) and a README with how to cite them and the link back to this view.")

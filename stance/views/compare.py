@@ -27,6 +27,7 @@ from stance.views.common import (
     evidence_sources,
     issue_picker,
     md_escape,
+    package_button,
     position_rule,
     read,
     require_data,
@@ -83,8 +84,8 @@ def as_of_picker(first_day: str, last_day: str) -> dt.date:
 
 
 def across_issues(issues: pd.DataFrame, names: dict[str, str], chosen: list[str], years: tuple[int, int],
-                  span: tuple[str, str], kinds: str) -> dict[str, object]:
-    """Section (a): the actors x issues heat map. Returns its URL parameters."""
+                  span: tuple[str, str], kinds: str, shown: dict[str, pd.DataFrame]) -> dict[str, object]:
+    """Section (a): the actors x issues heat map. Returns its URL parameters; its cells go into `shown`."""
     st.subheader("Across issues")
     seed_as_of(span[1])  # checked even in mean mode, so a bad date in a link always gets its notice
     left, right = st.columns([2, 1])
@@ -110,6 +111,7 @@ def across_issues(issues: pd.DataFrame, names: dict[str, str], chosen: list[str]
         st.info(f"None of the chosen actors has a statement or vote on these issues "
                 f"{'up to' if mode == 'asof' else 'in'} {when}.")
         return params
+    shown["across-issues"] = cells
     titles = dict(zip(issues["slug"], issues["title"], strict=True))
     fig = heatmap.issue_heatmap(cells, {c: names[c] for c in chosen}, {s: titles[s] for s in columns}, mode, when)
     chart(fig, figure_sources(issues, columns, kinds), "compare_issues_chart", below=200, width="stretch")
@@ -123,8 +125,8 @@ def figure_sources(issues: pd.DataFrame, shown: list[str], kinds: str) -> list[s
 
 
 def over_time(issues: pd.DataFrame, names: dict[str, str], chosen: list[str],
-              years: tuple[int, int], kinds: str) -> dict[str, object]:
-    """Section (b): the actors x time heat map on one issue. Returns its URL parameters."""
+              years: tuple[int, int], kinds: str, shown: dict[str, pd.DataFrame]) -> dict[str, object]:
+    """Section (b): the actors x time heat map on one issue. Returns its URL parameters; its cells go into `shown`."""
     st.subheader("Over time, one issue")
     left, right = st.columns([2, 1])
     with left:
@@ -137,6 +139,7 @@ def over_time(issues: pd.DataFrame, names: dict[str, str], chosen: list[str],
     if cells.empty:
         st.info(f"None of the chosen actors has a statement or vote on “{md_escape(title)}” in {years[0]}–{years[1]}.")
         return params
+    shown["over-time"] = cells.assign(issue=issue)
     fig = heatmap.time_heatmap(cells, {c: names[c] for c in chosen}, period_keys(*years, period), title, period)
     chart(fig, figure_sources(issues, [issue], kinds), "compare_time_chart", below=60, width="stretch")
     if period == "month" and years[1] - years[0] >= 5:
@@ -167,7 +170,10 @@ def render() -> None:
         set_url(**url)
         st.info("Pick at least one actor, or a group.")
         st.stop()
-    url |= across_issues(issues, names, chosen, years, span, kinds)
-    url |= over_time(issues, names, chosen, years, kinds)
+    shown: dict[str, pd.DataFrame] = {}
+    url |= across_issues(issues, names, chosen, years, span, kinds, shown)
+    url |= over_time(issues, names, chosen, years, kinds, shown)
     set_url(**url)
     st.caption(NO_DATA_CAPTION)
+    if shown:
+        package_button("Compare", shown, ("statements", "votes"), key="compare_package")

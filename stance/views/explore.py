@@ -35,9 +35,13 @@ from stance.queries.explore import (
 )
 from stance.views.common import (
     actor_label,
+    data_version,
     database,
+    database_digest,
+    db_path,
     evidence_card,
     md_escape,
+    page_url,
     read,
     require_data,
     seed_from_url,
@@ -171,22 +175,25 @@ def page_picker(total: int, f: Filters) -> int:
 
 
 def downloads(f: Filters, total: int) -> None:
-    """Every row the filters select, built when a button is clicked: a zip of the CSV and its
-    citation, or the CSV alone (UTF-8 with a byte-order mark, for Excel and pandas alike)."""
+    """Every row the filters select, built when a button is clicked: a data package (the CSV,
+    datapackage.json, README with how to cite), or the CSV alone (UTF-8 with a byte-order mark,
+    for Excel and pandas alike)."""
     today = dt.date.today().isoformat()
     line = citation(read("explore.data_version"), citation_filters(f), today)
     st.caption(f"Cite as: {md_escape(line)}")
+    path, link = db_path(), page_url()
 
     def zipped() -> bytes:
         with database() as db:
-            return export_zip(db, *f, line=line, today=today)
+            return export_zip(db, *f, filters=citation_filters(f), today=today, link=link,
+                              digest=database_digest(str(path), data_version(path)))
 
     def plain() -> bytes:
         with database() as db:
             return export_csv(db, *f)
 
     left, right = st.columns(2)
-    left.download_button(f"Download all {total:,} rows with their citation (zip)", zipped,
+    left.download_button(f"Download all {total:,} rows as a data package (zip)", zipped,
                          file_name=f"stance-export-{today}.zip", mime="application/zip", on_click="ignore",
                          key="ex_download", icon=":material/download:", type="primary")
     right.download_button(f"CSV only ({total:,} rows)", plain, file_name=f"stance-export-{today}.csv",

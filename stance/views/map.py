@@ -23,6 +23,7 @@ from stance.views.common import (
     evidence_sources,
     issue_picker,
     md_escape,
+    package_button,
     position_rule,
     read,
     require_data,
@@ -140,3 +141,5 @@ def render() -> None:
     st.subheader(f"Countries with data ({len(df)})")
     st.dataframe(countries_frame(df), hide_index=True, width="stretch",
                  column_config={"Source": st.column_config.LinkColumn("Source", display_text="open")})
+    package_button("Map", {f"stance-as-of-{as_of}": df.assign(issue=issue)}, ("statements", "votes"),
+                   key="map_package", issue=issue)

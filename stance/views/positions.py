@@ -26,6 +26,7 @@ from stance.views.common import (
     database,
     digits,
     md_escape,
+    package_button,
     read,
     seat_toggle,
     seed_from_url,
@@ -222,3 +223,6 @@ def render() -> None:
     url |= distance_section(shown, everyone, chosen)
     moved_section(shown, clicked, chosen, year)
     set_url(**url)
+    package_button("Positions", {"ideal-points": shown[shown["actor"].isin(chosen)]}
+                   | ({"published": published[published["actor"].isin(chosen)]} if published is not None else {}),
+                   ("votes", "derived"), key="positions_package")

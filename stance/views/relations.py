@@ -20,6 +20,7 @@ from stance.views.common import (
     actor_label,
     chart,
     md_escape,
+    package_button,
     read,
     safe_link,
     seed_from_url,
@@ -179,3 +180,5 @@ def render() -> None:
     st.dataframe(events_frame(events), hide_index=True, width="stretch", column_config={"Report": LINK})
     if events["url"].map(safe_link).isna().any():
         st.caption("Events without a report link come from GDELT 1.0 historical files, which carry none.")
+    package_button("Relations", {"monthly": monthly, f"events-{month}": events}, ("relations",),
+                   key="relations_package")

@@ -28,6 +28,7 @@ from stance.views.common import (
     evidence_sources,
     issue_picker,
     md_escape,
+    package_button,
     position_rule,
     read,
     require_data,
@@ -115,6 +116,9 @@ def show_clicked(here: pd.DataFrame) -> None:
         show_evidence(here[here["key"] == chosen].iloc[0])
 
 
+# what the download holds of each point (the chart's helper columns left out)
+POINT_COLUMNS = ["day", "date", "date_precision", "actor", "actor_name", "kind", "stance", "issue", "text", "speaker",
+                 "notes", "source_title", "source_url", "coder", "ref", "cast_by"]
 MANY_VOTES = 150  # votes in view above which the Timeline sums them up per year
 VOTES_AS = {"year": "Per year (share of yes / abstain / no)", "each": "One marker per vote"}
 
@@ -245,3 +249,7 @@ def render() -> None:
     rows = table.selection.rows if table is not None else []
     if rows:
         show_evidence(points.iloc[rows[0]])
+    drawn = all_points if yearly is not None else points
+    shown = {"points": drawn[[c for c in POINT_COLUMNS if c in drawn.columns]]}
+    package_button("Timeline", shown | ({"votes-per-year": yearly} if yearly is not None else {}),
+                   ("statements", "votes"), key="timeline_package", issue=issue)
