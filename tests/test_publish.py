@@ -219,3 +219,28 @@ def test_datasette_shows_the_descriptions(datasette: str) -> None:
     with urllib.request.urlopen(f"{datasette}/stance/votes", timeout=10) as resp:
         html = resp.read().decode()
     assert "The state that cast the vote on that day" in html
+
+
+def test_a_dashboard_reads_a_snapshot_replaced_under_it(sample_db: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's update: publish again and rename over the served file; a running dashboard
+    (its st.cache_data kept between runs here) shows the new rows at its next run."""
+    from tests.pages import page_app
+
+    site = tmp_path / "site"
+    assert publish(sample_db, site).exit_code == 0
+    served = site / "stance.db"
+
+    def votes_shown() -> str:
+        at = page_app("data", served, monkeypatch, env={"STANCE_READ_ONLY": "1"})
+        assert not at.exception
+        return next(m.value for m in at.metric if m.label == "Votes")
+
+    first = votes_shown()
+    conn = sqlite3.connect(sample_db)
+    conn.execute("DELETE FROM votes WHERE resolution = 'S/2022/431'")
+    conn.commit()
+    conn.close()
+    assert publish(sample_db, tmp_path / "next").exit_code == 0
+    os.replace(tmp_path / "next" / "stance.db", served)
+    assert votes_shown() != first
