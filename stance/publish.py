@@ -247,9 +247,9 @@ QUERIES: dict[str, dict] = {
     "pair_agreement_by_year": {
         "title": "Two states' agreement, year by year",
         "description": "Share of the roll calls both :a and :b voted on (yes, no or abstain) where they voted "
-                       "alike, per calendar year, both Councils and the General Assembly. Codes as in actors "
-                       "(e.g. CHN, USA; the Soviet Union is SUN). The dashboard's Alignment page shows the same "
-                       "figures.",
+                       "alike, per calendar year, Security Council and General Assembly together. Codes as in "
+                       "actors (e.g. CHN, USA; the Soviet Union is SUN). The same figures as Stance's "
+                       "pair_by_year (the Alignment page's pair over time, seats not followed).",
         "sql": """SELECT CAST(substr(r.date, 1, 4) AS INTEGER) AS year,
        count(*) AS common,
        sum(va.vote = vb.vote) AS same,
