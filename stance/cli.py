@@ -357,3 +357,6 @@ cli.add_command(measures)
 from stance.cli_team import reliability  # noqa: E402 - registered last, as its own module
 
 cli.add_command(reliability)
+from stance.cli_publish import publish  # noqa: E402 - registered last, as its own module
+
+cli.add_command(publish)

@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from stance.db import PROJECT_DIR
@@ -52,6 +53,14 @@ def wait_until_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) ->
 @contextlib.contextmanager
 def dashboard_server(db_path: str | os.PathLike, extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """`streamlit run dashboard.py` on a free port with STANCE_DB set; yields its base URL."""
+    with dashboard_process(db_path, extra_env) as (url, _proc):
+        yield url
+
+
+@contextlib.contextmanager
+def dashboard_process(db_path: str | os.PathLike,
+                      extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """As `dashboard_server`, also yielding the process (its pid, for memory figures)."""
     port = free_port()
     env = {**os.environ, "STANCE_DB": str(db_path), **(extra_env or {})}
     cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "dashboard.py"),
@@ -61,7 +70,7 @@ def dashboard_server(db_path: str | os.PathLike, extra_env: dict[str, str] | Non
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(url, proc)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
@@ -77,3 +86,55 @@ def launch_chromium(playwright):  # noqa: ANN001, ANN201 - playwright types are 
 def wait_for_chart(page, timeout_ms: int = 45_000) -> None:  # noqa: ANN001
     """A fresh page needs seconds to load plotly.js on 2 cores: wait for the drawn SVG."""
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=timeout_ms)
+
+
+@dataclass
+class Session:
+    """One browser-like session: which server, which page, and what went wrong (nothing, we hope)."""
+
+    server: str
+    path: str
+    errors: list[str] = field(default_factory=list)
+
+
+def serve_sessions(browser, urls: list[str], paths: list[str], sessions: int,  # noqa: ANN001
+                   at_once: int = 4) -> list[Session]:
+    """Open `sessions` pages spread round-robin over `urls` (and `paths`), `at_once` at a time.
+
+    Each page is its own Streamlit session (its own websocket and script runs); the pages of
+    one server share a browser context, as tabs of one visitor's browser share its cache, so
+    2 cores spend their time on the servers rather than on parsing plotly.js 50 times. A session
+    passes when its chart is drawn with no exception, no error box and no script error."""
+    contexts = {url: browser.new_context(viewport={"width": 1000, "height": 700}) for url in urls}
+    done: list[Session] = []
+    try:
+        for start in range(0, sessions, at_once):
+            wave = []
+            for i in range(start, min(start + at_once, sessions)):
+                session = Session(urls[i % len(urls)], paths[i % len(paths)])
+                page = contexts[session.server].new_page()
+                page.on("pageerror", lambda exc, s=session: s.errors.append(f"script error: {exc}"))
+                page.goto(f"{session.server}/{session.path}", wait_until="commit")
+                wave.append((session, page))
+            for session, page in wave:
+                _check_session(session, page)
+                page.close()
+                done.append(session)
+    finally:
+        for context in contexts.values():
+            context.close()
+    return done
+
+
+def _check_session(session: Session, page) -> None:  # noqa: ANN001
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        wait_for_chart(page)
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                               timeout=45_000)
+    except PlaywrightTimeout as exc:  # this session's failure; the others go on
+        session.errors.append(f"no chart: {str(exc).splitlines()[0]}")
+    for selector in ('[data-testid="stException"]', '[data-testid="stAlertContentError"]'):
+        if page.locator(selector).count():
+            session.errors.append(f"{selector}: {page.locator(selector).first.inner_text()[:300]}")

@@ -139,6 +139,7 @@ def commands(folder: Path) -> dict[str, tuple[list[str], bool]]:
         "reliability draw": (["reliability", "draw", "--share", "0.5", "--coder", "RO", "--seed", "1"], True),
         "reliability report": (["reliability", "report"], False),
         "reliability codebook": (["reliability", "codebook", "-o", str(folder / "cb.md")], False),
+        "publish": (["publish", str(folder / "site")], False),
     }
 
 
@@ -153,7 +154,7 @@ COMMAND_CASES = ("init", "load", "load --skip-invalid", "load published", "sampl
                  "review --accept", "review --reject", "review", "stats", "check", "export", "validate", "actor",
                  "measures", "measures --load-published",
                  "reliability coder", "reliability draw", "reliability report",
-                 "reliability codebook")
+                 "reliability codebook", "publish")
 
 
 @pytest.mark.parametrize("name", COMMAND_CASES)
