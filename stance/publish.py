@@ -54,8 +54,9 @@ def check_out_dir(out_dir: Path, source: Path, force: bool) -> None:
         raise PublishError(f"{out_dir}: holds the database being published ({source.name}); "
                            "choose another folder; nothing was written")
     if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
-        raise PublishError(f"{out_dir}: folder is not empty; pass --force to replace {SNAPSHOT_NAME} and "
-                           f"{METADATA_NAME} in it (nothing else there is touched); nothing was written")
+        raise PublishError(f"{out_dir}: folder is not empty; pass --force to replace {SNAPSHOT_NAME}, "
+                           f"{METADATA_NAME} and stance-data.zip in it (nothing else there is touched); "
+                           "nothing was written")
 
 
 def make_snapshot(source: Path, out_dir: Path) -> Snapshot:

@@ -47,7 +47,7 @@ PARAMS = {
     "timeline": ("issue", "actors", "from", "to", "evidence", "seat"),
     "compare": ("actors", "from", "to", "mode", "asof", "issues", "issue", "period", "evidence"),
     "alignment": ("body", "issue", "from", "to", "half", "min_votes", "countries", "pair_a", "pair_b", "like",
-                  "measure", "important", "unanimous", "seat", "moved"),
+                  "measure", "important", "unanimous", "seat", "moved", "actors"),
     "map": ("issue", "year", "evidence"),
     "profile": ("actor",),
     "explore": ("q", "issue", "actors", "kind", "stance", "from", "to"),

@@ -7,6 +7,8 @@ installed; with CI=true it must run.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -17,6 +19,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -57,13 +60,14 @@ def counts(path: Path) -> dict[str, int]:
 
 def test_the_snapshot_is_a_checked_read_only_copy(site: Path, sample_db_template: Path) -> None:
     snapshot = site / "stance.db"
-    assert sorted(p.name for p in site.iterdir()) == ["metadata.json", "stance.db"]
+    assert sorted(p.name for p in site.iterdir()) == ["metadata.json", "stance-data.zip", "stance.db"]
     assert stat.S_IMODE(snapshot.stat().st_mode) == 0o444
     header = snapshot.read_bytes()[:20]
     assert header[18:20] == b"\x01\x01", "rollback journal (DELETE), not WAL: no -wal/-shm needed to read"
     before = file_sha256(snapshot)
     assert counts(snapshot) == counts(sample_db_template)
-    assert sorted(p.name for p in site.iterdir()) == ["metadata.json", "stance.db"], "reading made no -wal/-shm"
+    published = ["metadata.json", "stance-data.zip", "stance.db"]
+    assert sorted(p.name for p in site.iterdir()) == published, "reading made no -wal/-shm"
     assert file_sha256(snapshot) == before
     conn = sqlite3.connect(snapshot.resolve().as_uri() + "?mode=ro", uri=True)
     assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
@@ -135,7 +139,7 @@ def test_force_replaces_the_snapshot_and_keeps_other_files(sample_db: Path, tmp_
     conn.close()
     result = publish(sample_db, out, "--force")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["metadata.json", "notes.txt", "stance.db"]
+    assert sorted(p.name for p in out.iterdir()) == ["metadata.json", "notes.txt", "stance-data.zip", "stance.db"]
     assert counts(out / "stance.db") == counts(sample_db)
 
 
@@ -244,3 +248,16 @@ def test_a_dashboard_reads_a_snapshot_replaced_under_it(sample_db: Path, tmp_pat
     assert publish(sample_db, tmp_path / "next").exit_code == 0
     os.replace(tmp_path / "next" / "stance.db", served)
     assert votes_shown() != first
+
+
+def test_the_snapshot_s_data_package_holds_its_rows(site: Path) -> None:
+    """publish writes the data package of the snapshot (not of the live database): each table's
+    CSV has the snapshot's rows, and the package names its own files."""
+    with zipfile.ZipFile(site / "stance-data.zip") as archive:
+        package = json.loads(archive.read("datapackage.json"))
+        rows = {name[:-4]: len(list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig")))))
+                for name in archive.namelist() if name.endswith(".csv")}
+    assert {r["path"] for r in package["resources"]} == {f"{name}.csv" for name in rows}
+    in_snapshot = counts(site / "stance.db")
+    for table in ("statements", "votes", "resolutions", "issues"):
+        assert rows[table] == in_snapshot[table], table

@@ -185,6 +185,19 @@ def matrix_section(vm: align.VoteMatrix, chosen: list[str], measure: str, min_vo
     return pairs.assign(measure=measure)
 
 
+def shared_pair(everyone: pd.DataFrame) -> list[str]:
+    """The shared selection's actors (the link's `actors`, as the Timeline left them) that voted
+    in this view: the pair over time opens on the first two. Junk in the link gets a notice."""
+    codes = set(everyone["code"])
+
+    def parse(raw: str) -> list[str] | None:
+        known = [c.strip().upper() for c in raw.split(",") if c.strip().upper() in codes]
+        return known or None
+
+    seed_from_url("pair_from", parse, [], "no votes from those countries in this view", param="actors")
+    return st.session_state["pair_from"]
+
+
 def default_pair(codes: list[str], chosen: list[str]) -> tuple[str, str]:
     """The pair shown first: the first two actors of the selection the pages share (a reader who
     came from the Timeline with China and Russia asks about them), else China and the United
@@ -369,7 +382,7 @@ def render() -> None:
     ordinal = mq.recode(vm)
     sources = read("provenance.vote_sources", None if body == "both" else body, issue or None)
     pairs = matrix_section(ordinal, chosen, measure, min_votes, sources)
-    shared = [c.strip().upper() for c in st.query_params.get("actors", "").split(",") if c.strip()]
+    shared = shared_pair(everyone)
     url |= pair_section(vm, everyone, measure, min_votes, shared, sources)
     titles = {"": "All issues", **dict(zip(issues["slug"], issues["title"], strict=True))}
     url["like"] = similar_section(ordinal, everyone, chosen, measure, min_votes, scope_text(body, titles[issue], vm))
