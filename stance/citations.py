@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 import stance
+from stance.model import BODIES
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,12 @@ def sources_in(db: sqlite_utils.Database) -> list[Present]:
 
 
 def vote_sources(db: sqlite_utils.Database, body: str | None = None, issue: str | None = None) -> list[str]:
-    """The sources of the votes of a body and/or an issue: one vote per resolution names its load (by index)."""
+    """The sources of the votes of a body and/or an issue: one vote per resolution names its load (by index).
+    A body that is no UN body is a caller's mistake, said as such (a junk filter must not read as "no votes")."""
+    if body == "both":  # the pages' word for either body
+        body = None
+    if body is not None and body not in BODIES:
+        raise ValueError(f"body must be one of {', '.join(BODIES)}, 'both' or None, not {body!r}")
     sql = ("SELECT DISTINCT i.kind FROM imports i WHERE i.id IN (SELECT (SELECT v.import_id FROM votes v "
            "WHERE v.resolution = r.id LIMIT 1) FROM resolutions r "
            "WHERE (:body IS NULL OR r.body = :body) AND (:issue IS NULL OR r.issue = :issue))")

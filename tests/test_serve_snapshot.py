@@ -46,5 +46,5 @@ def test_three_read_only_dashboards_serve_one_snapshot(sample_db_template: Path,
     assert {s.server for s in sessions} == set(urls)
     failed = [(s.server, s.path, s.errors) for s in sessions if s.errors]
     assert not failed, failed[:5]
-    assert sorted(p.name for p in site.iterdir()) == ["metadata.json", "stance.db"]
+    assert sorted(p.name for p in site.iterdir()) == ["metadata.json", "stance-data.zip", "stance.db"]
     assert file_sha256(snapshot) == before
