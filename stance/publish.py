@@ -13,7 +13,6 @@ researchers reuse, each with named parameters (:a, :b, :actor, :issue).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import secrets
@@ -26,6 +25,7 @@ from pathlib import Path
 from stance import __version__
 from stance.db import VOTE_LABEL_SQL, VOTE_URL_SQL, DatabaseError, open_db, unusable
 from stance.errors import StanceError
+from stance.ingest.stream import file_sha256
 
 SNAPSHOT_NAME = "stance.db"
 METADATA_NAME = "metadata.json"
@@ -111,14 +111,6 @@ def _settle(partial: Path) -> None:
     if problems != ["ok"]:
         raise PublishError(f"{partial.parent}: the copy failed SQLite's integrity check ({'; '.join(problems[:3])}); "
                            "the database itself may be damaged: run `python -m stance check`; nothing was written")
-
-
-def file_sha256(path: Path) -> str:
-    sha = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            sha.update(block)
-    return sha.hexdigest()
 
 
 def write_metadata(snapshot: Snapshot, out_dir: Path) -> Path:

@@ -147,7 +147,7 @@ class RowStream:
 
     def _zip_member(self) -> io.BufferedReader | None:
         """The one data file in a zip (GDELT ships one CSV per zip); several is an error."""
-        self._sha = _file_sha256(self.path)
+        self._sha = file_sha256(self.path)
         archive = zipfile.ZipFile(self.path)
         members = [m for m in archive.infolist() if not m.is_dir()]
         if len(members) != 1:
@@ -296,7 +296,8 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """A file's SHA-256, read in 1 MB blocks (a loader's input, a published snapshot)."""
     sha = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
