@@ -38,6 +38,8 @@ def shoot(page, url: str, charts: tuple[int, int], out: Path) -> None:  # noqa: 
     wait_for_chart(page, 90_000)
     page.wait_for_timeout(2500)  # plotly sizes the chart to its column after the first draw
     plots = page.locator(".js-plotly-plot")
+    plots.nth(charts[1]).scroll_into_view_if_needed()  # a chart below the fold is drawn when seen
+    page.wait_for_timeout(2500)
     top, bottom = plots.nth(charts[0]).bounding_box(), plots.nth(charts[1]).bounding_box()
     clip = {"x": top["x"], "y": top["y"], "width": top["width"],
             "height": bottom["y"] + bottom["height"] - top["y"]}
