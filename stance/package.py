@@ -36,6 +36,7 @@ import pandas as pd
 import sqlite_utils
 
 import stance
+from stance.citations import SOURCES
 from stance.model import STANCE_LABELS
 
 PROFILE = "https://datapackage.org/profiles/2.0/"
@@ -49,8 +50,6 @@ VOTE_TEXT = ("How the state voted: yes, no, abstain; absent and non-voting where
 
 # --- Sources and licences of each kind of row ------------------------------------------------
 
-CC0 = {"name": "CC0-1.0", "path": "https://creativecommons.org/publicdomain/zero/1.0/",
-       "title": "Creative Commons Zero v1.0 Universal (public domain dedication)"}
 # The repository declares no licence yet (no LICENSE file): hand-coded rows say so rather than guess one.
 # When it does, put its SPDX id here (and a path to its text); every package then carries it.
 PROJECT_LICENCE = {"name": "LicenseRef-Stance-undeclared",
@@ -69,22 +68,18 @@ class Source:
     citation: str
 
 
-GA_RECORD = Source(
-    "ga-record", "United Nations General Assembly Voting Data (Voeten, Strezhnev and Bailey), as packaged by the "
-    "R package unvotes", "https://doi.org/10.7910/DVN/LEJUQZ", CC0,
-    'Voeten, Erik; Strezhnev, Anton; Bailey, Michael, 2009, "United Nations General Assembly Voting Data", '
-    "Harvard Dataverse, hdl:1902.1/12379; and Robinson, D., unvotes (R package). Public domain (CC0), "
-    "but cite it: scholarly practice and the authors ask for it.")
-UNDL = Source(
-    "undl", "UN Digital Library voting data", "https://digitallibrary.un.org/",
-    {"name": "UN-terms", "path": "https://www.un.org/en/about-us/terms-of-use", "title": "United Nations terms of use"},
-    "United Nations Digital Library, voting data, https://digitallibrary.un.org/ (accessed as the import log says).")
-GDELT = Source(
-    "gdelt", "The GDELT Project: event records machine-coded from news reports", "https://www.gdeltproject.org/",
-    {"name": "GDELT-terms", "path": "https://www.gdeltproject.org/about.html#termsofuse",
-     "title": "GDELT Project terms of use (open for any use; cite the GDELT Project and link to it)"},
-    "Leetaru, Kalev and Schrodt, Philip, 2013, \"GDELT: Global Data on Events, Location and Tone, 1979-2012\", "
-    "ISA Annual Convention; the GDELT Project, https://www.gdeltproject.org/. Machine-coded, not verified facts.")
+def _published(key: str, package_key: str, licence_name: str) -> Source:
+    """A published dataset's facts from the one table of them, stance.citations.SOURCES (the chart
+    footers, the Data page and publish read it too), in the package's terms."""
+    cited = SOURCES[key]
+    return Source(package_key, cited.name, cited.url,
+                  {"name": cited.licence_id or licence_name, "path": cited.licence_url or "", "title": cited.licence},
+                  cited.citation)
+
+
+GA_RECORD = _published("unvotes", "ga-record", "CC0-1.0")
+UNDL = _published("undl", "undl", "UN-terms")
+GDELT = _published("gdelt", "gdelt", "GDELT-terms")
 HAND = Source(
     "hand-coded", "Statements and votes coded by hand for Stance (each row names its source)", None,
     PROJECT_LICENCE,

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from stance import __version__
+from stance.citations import SOURCES
 from stance.db import VOTE_LABEL_SQL, VOTE_URL_SQL, DatabaseError, open_db, unusable
 from stance.errors import StanceError
 from stance.ingest.stream import file_sha256
@@ -128,11 +129,10 @@ def write_metadata(snapshot: Snapshot, out_dir: Path) -> Path:
 
 # --- Datasette metadata --------------------------------------------------------------------------
 
-GA_RECORD_CITATION = (
-    'Voeten, Erik; Strezhnev, Anton; Bailey, Michael, 2009, "United Nations General Assembly Voting Data", '
-    "Harvard Dataverse, hdl:1902.1/12379 (doi:10.7910/DVN/LEJUQZ); via Robinson, D., unvotes (R package)")
-GA_RECORD_SOURCE_URL = "https://doi.org/10.7910/DVN/LEJUQZ"
-CC0_URL = "https://creativecommons.org/publicdomain/zero/1.0/"
+GA_RECORD = SOURCES["unvotes"]  # the citation facts live in one table, stance.citations
+GA_RECORD_CITATION = GA_RECORD.citation
+GA_RECORD_SOURCE_URL = GA_RECORD.url
+CC0_URL = GA_RECORD.licence_url
 
 _VOTE_CODING = "yes, no, abstain, absent or non-voting; only yes, no and abstain count in agreement"
 _STANCE_SCALE = ("-2 strongly against, -1 against, 0 neutral or ambiguous, +1 for, +2 strongly for "
