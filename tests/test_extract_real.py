@@ -77,6 +77,23 @@ def test_the_real_gold_set_ships_its_index_and_labels_but_no_text() -> None:
     # a speaker who mentions others asking for it does not hold their position
     ('"Some people keep asking us for the double freeze. We will not accept the double freeze," the Secretary '
      'of State, Rex Tillerson, said.', {("USA", DF, -1)}),
+    # a resolution's owner drafted it; what the resolution does is not what its vetoers want
+    ("Russia and China used their veto right during a Security Council vote on a US resolution to toughen "
+     "sanctions against North Korea.", {("RUS", SANC, -1), ("CHN", SANC, -1), ("USA", SANC, 1)}),
+    ("Russia and China circulated a Russian-Chinese draft to ease sanctions on North Korea.",
+     {("RUS", SANC, -1), ("CHN", SANC, -1)}),
+    # an agent named by its members
+    ("The US-drafted resolution on North Korea was supported by all members of the Security Council, including "
+     "Russia and China.", {("USA", SANC, 1), ("RUS", SANC, 1), ("CHN", SANC, 1)}),
+    ("The draft resolution on North Korea was not approved by two permanent members, Russia and China.",
+     {("RUS", SANC, -1), ("CHN", SANC, -1)}),
+    # a judgement in a relative clause judges its antecedent, here not the resolution
+    ('Lavrov said: "Russia supported resolution 2371. We want to halt the missile programme, which is '
+     'unacceptable to us."', {("RUS", SANC, 1)}),
+    # a panel of experts' renewal is the sanctions regime's
+    ("North Korea's sanctions are watched by a panel of experts. Russia opposed the renewal.", {("RUS", SANC, -1)}),
+    # "US" in capitals is the United States, never the pronoun "us"
+    ("Russia vetoed a US resolution on North Korea.", {("RUS", SANC, -1), ("USA", SANC, 1)}),
 ])
 def test_rules_for_real_text(text: str, expected: set) -> None:
     assert found(text) == expected
@@ -102,6 +119,13 @@ def test_no_recall_first_candidate_from_a_heading() -> None:
     assert {(p.actor, p.issue, p.stance, p.rule) for p in result.proposals} == {("USA", DF, -1, "subject")}
     # the same words ending in a full stop are a sentence, and a candidate
     assert ("GBR", SANC, 1) in found(text.replace(heading, heading + "."), recall_first=True)
+
+
+def test_the_un_named_as_an_owner_is_no_candidate_and_a_quoted_they_is_not_the_speaker() -> None:
+    veto = "Russia has vetoed the United Nations' renewal of a panel of UN experts monitoring North Korea."
+    assert found(veto, recall_first=True) == {("RUS", SANC, -1)}
+    quoted = '"Putin has expressed a view that they would support a freeze for freeze," Rex Tillerson said.'
+    assert found(quoted) == set()
 
 
 def test_a_proposal_noun_takes_the_issue_named_right_after_it() -> None:

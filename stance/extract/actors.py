@@ -229,6 +229,6 @@ def _pronouns(tokens: list[Token], groups: list[Group], ctx: Context) -> list[Gr
         elif word == "they" and ctx.last_plural:
             # "Wang and Lavrov met. They backed ...": the actors of the last joint subject
             out += [Group(i, i + 1, actor, tok.text, None, None, "pronoun") for actor in ctx.last_plural]
-        elif word in FIRST_PERSON:
+        elif word in FIRST_PERSON and not (tok.text.isupper() and len(tok.text) > 1):  # "US" is a country
             out.append(Group(i, i + 1, None, tok.text, None, None, "first-person", word in {"our", "my"}))
     return out

@@ -19,7 +19,7 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
-from stance.extract.lexicon import EXTRACT_DIR
+from stance.extract.lexicon import EXTRACT_DIR, Person, Title
 from stance.extract.rules import PREPOSITIONS, Analysis, Finding, governed, stance_of_cue
 
 RULE = "recall"
@@ -58,7 +58,8 @@ def candidates(an: Analysis, found: list[Finding]) -> list[Finding]:
     actors: list[str] = []
     for g in an.groups:
         actor = g.actor or (an.speaker_actor if g.kind == "first-person" else None)
-        if not actor or g.kind == "blocker" or _part_of_description(an, g) or _incidental(an, g):
+        if not actor or g.kind == "blocker" or _part_of_description(an, g) or _incidental(an, g) \
+                or _un_as_modifier(g):
             continue
         if actor not in actors:
             actors.append(actor)
@@ -84,6 +85,13 @@ def _part_of_description(an: Analysis, g) -> bool:
         if g.end <= h.start and h.start - g.end <= 4 and not any(c.start < h.start and c.end > g.end for c in an.cues):
             return True
     return False
+
+
+def _un_as_modifier(g) -> bool:
+    """"the United Nations (UN) Security Council", "the United Nations' renewal", "new UN measures": the
+    UN named as a body's or a measure's owner. The UN speaks through its Secretary-General or a
+    spokesman: without a title or a person in the phrase it holds no stance of its own."""
+    return g.actor == "UN" and not any(isinstance(m.payload, (Title, Person)) for m in g.items)
 
 
 def _incidental(an: Analysis, g) -> bool:

@@ -176,7 +176,7 @@ def findings(an: Analysis) -> list[Finding]:
         return []
     out: list[Finding] = []
     for cue in an.cues:
-        if _hedged(an, cue):
+        if _hedged(an, cue) or _content_of_issue(an, cue):
             continue
         hit, flips, how = _issue_for(an, cue)
         if hit is None:
@@ -194,11 +194,44 @@ def findings(an: Analysis) -> list[Finding]:
             out.append(Finding(actor, hit.issue, stance, cue, rule, round(max(0.05, min(0.95, conf)), 2),
                                speaker, quote, [(an.tokens[cue.start].start, an.tokens[cue.end - 1].end)],
                                sign_notes + ([how] if how else [])))
+    return out + _drafters(an, out)
+
+
+DRAFT_NOUNS = {"resolution", "resolutions", "draft", "text"}
+
+
+def _drafters(an: Analysis, found: list[Finding]) -> list[Finding]:
+    """'a US resolution', 'Washington's draft': a state named as a resolution's owner drafted it, which
+    the codebook counts as support ('a Russian-Chinese draft to ease sanctions': opposition)."""
+    out = []
+    have = {(f.actor, f.issue) for f in found}
+    for h in an.issues:
+        if h.anaphor or not _draft(an, h):
+            continue
+        owners = [g for g in an.groups if g.actor and g.actor != "UN" and g.kind in {"name", "person", "title"}
+                  and (g.end == h.start or g.possessive and g.end + 1 == h.start)]
+        if not owners or an.quote_of(h.start):
+            continue
+        eases = bool(_flip_around(an, h))
+        for g in _coordinated_left(an, owners[0]):
+            if g.actor and (g.actor, h.issue) not in have:
+                span = [(an.tokens[g.start].start, an.tokens[h.end - 1].end)]
+                note = "owner of a draft that eases the sanctions" if eases else \
+                    "owner of the resolution or draft: drafting counts as support"
+                out.append(Finding(g.actor, h.issue, -1 if eases else 1, Match(h.start, h.end, None), "owner", 0.6,
+                                   g.speaker, None, span, [note]))
     return out
 
 
 RULE_CONFIDENCE = {"quote": 0.85, "quote-subject": 0.85, "subject": 0.8, "passive": 0.75, "owner": 0.75,
                    "first-person": 0.8, "speaker": 0.7, "pronoun": 0.65, "light-verb": 0.75}
+
+
+def _content_of_issue(an: Analysis, cue: Match) -> bool:
+    """'a US resolution to toughen sanctions', 'the draft to ease them': the cue says what the resolution
+    or draft does, not what the sentence's subject wants (the subject may be vetoing it)."""
+    j = cue.start - 1
+    return j > 0 and an.tokens[j].norm == "to" and any(h.end == j and not h.anaphor for h in an.issues)
 
 
 def _hedged(an: Analysis, cue: Match) -> bool:
@@ -227,6 +260,10 @@ def _issue_for(an: Analysis, cue: Match) -> tuple[IssueHit | None, int, str]:
     own = next((h for h in an.issues if h.start <= cue.start < h.end), None)
     if own is not None and _nominal(an, cue):  # "made a similar suggestion": the noun is the issue mention
         return own, len(_flip_around(an, own)), ""
+    antecedent = _relative_antecedent(an, cue) if kind == "judgement" else None
+    if antecedent is not None:  # "the programme, which is unacceptable": the judgement is of that noun
+        hit = next((h for h in an.issues if h.end in {antecedent, antecedent - 1}), None)
+        return hit, len(_flip_around(an, hit)) if hit else 0, ""
     order = ("before", "after") if kind == "judgement" else ("after", "before")
     for direction in order:
         if direction == "before" and kind != "judgement" and not _looks_back(an, cue):
@@ -242,6 +279,18 @@ def _issue_for(an: Analysis, cue: Match) -> tuple[IssueHit | None, int, str]:
         # "The other members ... voted in favour.": about what the sentences before were about
         return IssueHit(cue.start, cue.end, an.recent_issue, True), 0, "issue named in the sentence before"
     return None, 0, ""
+
+
+def _relative_antecedent(an: Analysis, cue: Match) -> int | None:
+    """Where 'which'/'that' stands in '..., which is unacceptable' (up to two words such as 'totally' may
+    stand between the verb and the cue), or None when the cue opens no such relative clause."""
+    for k in range(cue.start - 1, max(-1, cue.start - 5), -1):
+        tok = an.tokens[k]
+        if tok.norm in {"which", "that"} and k + 1 < cue.start and an.tokens[k + 1].norm in BE_VERBS:
+            return k
+        if not tok.is_word:
+            return None
+    return None
 
 
 def _ends_clause(an: Analysis, cue: Match) -> bool:
@@ -329,7 +378,14 @@ def _flip_around(an: Analysis, hit: IssueHit) -> set[int]:
             flips.add(m.start)
         if mod.kind == "flip-after" and hit.end <= m.start <= hit.end + 1:
             flips.add(m.start)
+        if mod.kind == "flip" and _draft(an, hit) and hit.end < len(an.tokens) and an.tokens[hit.end].norm == "to" \
+                and hit.end < m.start <= hit.end + 2:
+            flips.add(m.start)  # "a draft to ease the sanctions"
     return flips
+
+
+def _draft(an: Analysis, hit: IssueHit) -> bool:
+    return any(t.norm in DRAFT_NOUNS for t in an.tokens[hit.start:hit.end])
 
 
 def _stance(an: Analysis, cue: Match, flips: int) -> tuple[int, list[str], float]:
@@ -407,8 +463,8 @@ def _actors_for(an: Analysis, cue: Match) -> list[Attribution]:
         return out
     if quote:
         inside = _subject(an, cue, within=quote)
-        if not inside and _nonactor_subject(an, cue, quote):  # '"Others keep asking for it," he said'
-            return []
+        if not inside and (_nonactor_subject(an, cue, quote) or _unknown_pronoun(an, cue, quote)):
+            return []  # '"Others keep asking for it," he said'; '"... that they would support it," he said'
         speaker = _quote_speaker(an, quote)
         if inside and inside[0].kind not in {"first-person", "pronoun"}:
             spk = speaker.speaker if speaker and speaker.actor == inside[0].actor else inside[0].speaker
@@ -529,6 +585,13 @@ def _nonactor_subject(an: Analysis, cue: Match, within: tuple[int, int]) -> bool
     return bool(candidates) and max(candidates, key=lambda g: g.end).kind == "blocker"
 
 
+def _unknown_pronoun(an: Analysis, cue: Match, within: tuple[int, int]) -> bool:
+    """'they'/'he'/'she' before the cue inside the quotation, standing for nobody we know: the speaker
+    reports a third party's position, not their own."""
+    known = {g.start for g in an.groups}
+    return any(an.tokens[k].norm in {"they", "he", "she"} and k not in known for k in range(within[0] + 1, cue.start))
+
+
 def _coordinated_left(an: Analysis, g: Group) -> list[Group]:
     out = [g]
     current = g
@@ -567,7 +630,7 @@ def _passive_agent(an: Analysis, cue: Match) -> list[Group]:
     """'was rejected by Washington', 'proposed by Russia and China', 'support from Moscow'."""
     for j in range(cue.end, min(cue.end + 3, len(an.tokens))):
         if an.tokens[j].norm in {"by", "from"}:
-            g = next((g for g in an.groups if g.start in {j + 1, j + 2} and g.actor), None)
+            g = next((g for g in an.groups if g.start in {j + 1, j + 2} and g.actor), None) or _named_members(an, j + 1)
             if g is None:
                 return []
             passive = any(t.norm in BE_VERBS for t in an.tokens[max(0, cue.start - 3):cue.start]) \
@@ -577,6 +640,20 @@ def _passive_agent(an: Analysis, cue: Match) -> list[Group]:
         if not an.tokens[j].is_word:
             return []
     return []
+
+
+def _named_members(an: Analysis, i: int) -> Group | None:
+    """'by all members of the Council, including Russia and China', 'by two permanent members, Russia
+    and China': an agent named by its members, the states listed after 'including' or a comma."""
+    for j in range(i, min(i + 10, len(an.tokens) - 1)):
+        tok = an.tokens[j]
+        if _hard_boundary(tok) or tok.text in ".!?" or tok.norm in RELATIVES:
+            return None
+        if tok.norm in {"including", ","}:
+            g = next((g for g in an.groups if g.start == j + 1 and g.actor and g.kind != "first-person"), None)
+            if g is not None:
+                return g
+    return None
 
 
 def _hyphen_joined(an: Analysis, g: Group) -> bool:
