@@ -39,8 +39,12 @@ def described(tokens: list[Token], lex: Lexicon, issue_context: set[str], hits: 
             continue  # already named inside the description ("the freeze-for-freeze plan that ...")
         out.append(IssueHit(m.start, m.end, phrase.issue, False))
         carrier = _carrier(tokens, carriers, m.start)
-        if carrier is not None and not any(h.start <= carrier[0] < h.end for h in out):
-            out.append(IssueHit(carrier[0], carrier[1], phrase.issue, False))
+        if carrier is not None:
+            # "a plan that would see Pyongyang suspend ... while the allies ...": the plan is the one
+            # described, not whatever "the plan" would refer back to
+            out = [h for h in out if not (h.anaphor and h.start <= carrier[0] < h.end)]
+            if not any(h.start <= carrier[0] < h.end for h in out):
+                out.append(IssueHit(carrier[0], carrier[1], phrase.issue, False))
     return sorted(out, key=lambda h: h.start)
 
 

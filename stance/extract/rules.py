@@ -73,6 +73,7 @@ class Finding:
     quote: str | None = None
     cue_spans: list[tuple[int, int]] = field(default_factory=list)  # character offsets in the sentence
     notes: list[str] = field(default_factory=list)
+    hint: tuple[int, str] | None = None  # recall-first: the sign of a cue not tied to the actor, and why
 
 
 @dataclass
@@ -206,7 +207,7 @@ def _drafters(an: Analysis, found: list[Finding]) -> list[Finding]:
     out = []
     have = {(f.actor, f.issue) for f in found}
     for h in an.issues:
-        if h.anaphor or not _draft(an, h):
+        if h.anaphor or not any(t.norm in DRAFT_NOUNS for t in an.tokens[h.start:h.end]):
             continue
         owners = [g for g in an.groups if g.actor and g.actor != "UN" and g.kind in {"name", "person", "title"}
                   and (g.end == h.start or g.possessive and g.end + 1 == h.start)]
@@ -376,16 +377,46 @@ def _flip_around(an: Analysis, hit: IssueHit) -> set[int]:
         if mod.kind == "flip" and hit.start - 4 <= m.end <= hit.start \
                 and not any(t.norm in {",", ";"} for t in an.tokens[m.end:hit.start]):
             flips.add(m.start)
-        if mod.kind == "flip-after" and hit.end <= m.start <= hit.end + 1:
+        reach = 4 if mod.text.startswith("to be") else 1  # "sanctions on Pyongyang to be lifted"
+        if mod.kind == "flip-after" and hit.end <= m.start <= hit.end + reach \
+                and all(t.is_word for t in an.tokens[hit.end:m.start]):
             flips.add(m.start)
-        if mod.kind == "flip" and _draft(an, hit) and hit.end < len(an.tokens) and an.tokens[hit.end].norm == "to" \
-                and hit.end < m.start <= hit.end + 2:
-            flips.add(m.start)  # "a draft to ease the sanctions"
+    if _draft(an, hit) and _eases(an, hit):
+        flips.add(hit.end)  # "a draft to ease the sanctions", "a draft resolution that would lift sanctions"
     return flips
 
 
+CONTENT_GLUE = {"that", "which", "would", "will", "to", "calling", "call", "calls", "for", "the", "a", "partial",
+                "some", "of", "including", "seeking", "aimed", "at", "proposing", "providing", "on", "be"}
+
+
+def _eases(an: Analysis, hit: IssueHit) -> bool:
+    """What a draft or plan does, right after it: 'that would lift sanctions', 'calling for the partial
+    ease of sanctions', 'to lift a raft of sanctions'. A flip reached through such words before a
+    sanctions mention makes the draft one against the sanctions. The window stops at a clause boundary."""
+    flips = {m.start: m for m in an.modifiers if m.payload.kind == "flip"}
+    i, skipped = hit.end, 0
+    while i < len(an.tokens) and skipped <= 8:
+        if i in flips:
+            m = flips[i]
+            return any(h.issue == "dprk-sanctions" and m.end <= h.start <= m.end + 4 for h in an.issues)
+        sanction = next((h for h in an.issues if h.start == i and h.issue == "dprk-sanctions"), None)
+        if sanction is not None and _flip_around(an, sanction):
+            return True  # "calling for some of the sanctions on Pyongyang to be lifted"
+        tok = an.tokens[i]
+        if _hard_boundary(tok) or tok.text in ".!?;":
+            return False
+        if tok.norm not in CONTENT_GLUE:
+            skipped += 1  # "to the Security Council", "earlier this month"
+        i += 1
+    return False
+
+
 def _draft(an: Analysis, hit: IssueHit) -> bool:
-    return any(t.norm in DRAFT_NOUNS for t in an.tokens[hit.start:hit.end])
+    return any(t.norm in DRAFT_NOUNS | PLAN_NOUNS for t in an.tokens[hit.start:hit.end])
+
+
+PLAN_NOUNS = {"proposal", "proposals", "plan", "initiative", "measures", "bill"}
 
 
 def _stance(an: Analysis, cue: Match, flips: int) -> tuple[int, list[str], float]:
@@ -395,6 +426,8 @@ def _stance(an: Analysis, cue: Match, flips: int) -> tuple[int, list[str], float
     notes = []
     confidence = 0.7
     negation = _negation(an, cue)
+    if negation is not None and negation.payload.text == "no" and negation.end == cue.start and polarity < 0:
+        return 0, notes, confidence  # "needs nine votes in favour and no vetoes": no one's position
     if negation is not None:
         notes.append(f"negated by “{negation.payload.text}”")
         if polarity > 0:
@@ -507,9 +540,15 @@ def _eligible(an: Analysis, g: Group, i: int, within: tuple[int, int] | None) ->
         return False
     if g.kind not in {"first-person"} and governed(an, g):
         return False
-    if g.kind == "first-person" and g.possessive:
+    if g.kind == "first-person" and g.possessive or _parenthetical(an, g, i):
         return False
     return not _blocked(an, g, i)
+
+
+def _parenthetical(an: Analysis, g: Group, i: int) -> bool:
+    """'(US time)', '(ROK)': an aside in brackets closed before the cue is never its subject."""
+    before = [t.text for t in an.tokens[max(0, g.start - 3):g.start]]
+    return "(" in before and any(t.text == ")" for t in an.tokens[g.end:i])
 
 
 def governed(an: Analysis, g: Group) -> bool:
