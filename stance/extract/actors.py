@@ -50,6 +50,7 @@ class Context:
     seen_people: set[str] = field(default_factory=set)
     last_person: Group | None = None
     last_plural: list[str] = field(default_factory=list)  # "Russia and China ...": whom "they" stands for next
+    easing_draft: bool = False  # the article's draft eases the sanctions: "the draft" later is that one
 
 
 def find_groups(tokens: list[Token], lex: Lexicon, ctx: Context, cue_starts: set[int]) -> list[Group]:
@@ -215,6 +216,26 @@ def _span_text(tokens: list[Token], start: int, end: int) -> str:
     return out
 
 
+PAIR_NOUNS = {"countries", "sides", "powers", "nations", "governments", "ministers", "leaders", "diplomats",
+              "ministries", "envoys", "ambassadors", "presidents", "states"}
+
+
+def _pair_phrase(tokens: list[Token], i: int) -> int:
+    """Length of 'the two countries' / 'the pair' / 'the two foreign ministries' at i, else 0."""
+    words = [t.norm for t in tokens[i:i + 4]]
+    if words[:2] == ["the", "pair"]:
+        return 2
+    for head in (["the", "two"], ["the"]):  # not "both sides": in the freeze it is Pyongyang and the allies
+        n = len(head)
+        if words[:n] != head:
+            continue
+        if len(words) > n and words[n] in PAIR_NOUNS and head != ["the"]:
+            return n + 1
+        if len(words) > n + 1 and words[n] == "foreign" and words[n + 1] in {"ministries", "ministers"}:
+            return n + 2  # "the foreign ministries", "the two foreign ministers"
+    return 0
+
+
 def _pronouns(tokens: list[Token], groups: list[Group], ctx: Context) -> list[Group]:
     """'he'/'she' stand for the last person named (earlier in this sentence, else before it);
     'we'/'I'/'our' are first-person groups whose actor the caller decides (quote speaker or publisher)."""
@@ -229,6 +250,10 @@ def _pronouns(tokens: list[Token], groups: list[Group], ctx: Context) -> list[Gr
         elif word == "they" and ctx.last_plural:
             # "Wang and Lavrov met. They backed ...": the actors of the last joint subject
             out += [Group(i, i + 1, actor, tok.text, None, None, "pronoun") for actor in ctx.last_plural]
+        elif ctx.last_plural and _pair_phrase(tokens, i):
+            # "the two countries", "the pair", "both sides": the last joint subject again
+            end = i + _pair_phrase(tokens, i)
+            out += [Group(i, end, actor, _span_text(tokens, i, end), None, None, "pronoun") for actor in ctx.last_plural]
         elif word in FIRST_PERSON and not (tok.text.isupper() and len(tok.text) > 1):  # "US" is a country
             out.append(Group(i, i + 1, None, tok.text, None, None, "first-person", word in {"our", "my"}))
     return out

@@ -98,6 +98,7 @@ class Analysis:
     quotes: list[tuple[int, int]]  # token ranges (open quote index, close quote index) of direct quotations
     speaker_actor: str | None
     recent_issue: str | None = None  # what a bare "voted in favour." at a clause's end is about
+    easing_draft: bool = False  # an earlier sentence's draft eases the sanctions (Context.easing_draft)
 
     def quote_of(self, i: int) -> tuple[int, int] | None:
         return next((q for q in self.quotes if q[0] < i < q[1]), None)
@@ -114,7 +115,7 @@ def analyse(text: str, lex: Lexicon, ctx: Context, issue_context: set[str], rece
     groups = find_groups(tokens, lex, ctx, {m.start for m in cues if _noun_form(tokens, m)})
     issues = _issues(tokens, lex, issue_context, recent_issue)
     return Analysis(text, tokens, groups, cues, intensifiers, lex.modifiers.find(tokens), issues,
-                    _direct_quotes(text, tokens), speaker_actor, recent_issue)
+                    _direct_quotes(text, tokens), speaker_actor, recent_issue, ctx.easing_draft)
 
 
 def _noun_form(tokens: list[Token], cue: Match) -> bool:
@@ -260,25 +261,31 @@ def _issue_for(an: Analysis, cue: Match) -> tuple[IssueHit | None, int, str]:
     kind = cue.payload.kind
     own = next((h for h in an.issues if h.start <= cue.start < h.end), None)
     if own is not None and _nominal(an, cue):  # "made a similar suggestion": the noun is the issue mention
-        return own, len(_flip_around(an, own)), ""
+        return own, _count_flips(an, _flip_around(an, own)), ""
     antecedent = _relative_antecedent(an, cue) if kind == "judgement" else None
     if antecedent is not None:  # "the programme, which is unacceptable": the judgement is of that noun
         hit = next((h for h in an.issues if h.end in {antecedent, antecedent - 1}), None)
-        return hit, len(_flip_around(an, hit)) if hit else 0, ""
+        return hit, _count_flips(an, _flip_around(an, hit)) if hit else 0, ""
     order = ("before", "after") if kind == "judgement" else ("after", "before")
     for direction in order:
         if direction == "before" and kind != "judgement" and not _looks_back(an, cue):
             continue
         hit, flips = (_after(an, cue) if direction == "after" else _before(an, cue, SEARCH))
         if hit:
-            return hit, len(flips | _flip_around(an, hit)), ""
+            return hit, _count_flips(an, flips | _flip_around(an, hit)), ""
     if kind == "judgement" or _looks_back(an, cue):
         hit, flips = _before(an, cue, len(an.tokens))
         if hit:
-            return hit, len(flips | _flip_around(an, hit)), "issue named earlier in the sentence"
+            return hit, _count_flips(an, flips | _flip_around(an, hit)), "issue named earlier in the sentence"
     if kind == "act" and not an.issues and an.recent_issue and _ends_clause(an, cue):
         # "The other members ... voted in favour.": about what the sentences before were about
         return IssueHit(cue.start, cue.end, an.recent_issue, True), 0, "issue named in the sentence before"
+    if an.recent_issue and not an.issues:
+        if _is_veto(cue):  # "Russia's veto" in a story about the vote: a veto of what was put to the vote
+            return IssueHit(cue.start, cue.end, an.recent_issue, True), 0, "a veto of the text named before"
+        veto = _veto_in_object(an, cue)
+        if veto is not None:  # "Wood criticised Russia's veto": against the veto, for the vetoed text
+            return IssueHit(veto.start, veto.end, an.recent_issue, True), 1, "criticises a veto of the text named before"
     return None, 0, ""
 
 
@@ -291,6 +298,22 @@ def _relative_antecedent(an: Analysis, cue: Match) -> int | None:
             return k
         if not tok.is_word:
             return None
+    return None
+
+
+def _is_veto(cue: Match) -> bool:
+    return "veto" in cue.payload.text
+
+
+def _veto_in_object(an: Analysis, cue: Match) -> Match | None:
+    """A veto inside the object of an opposing cue, in its clause: 'criticised Russia's veto', 'expressed
+    concern about the veto', 'denounced the veto as an admission of guilt'."""
+    if cue.payload.polarity >= 0 or _is_veto(cue):
+        return None
+    for other in an.cues:
+        if cue.end <= other.start <= cue.end + 6 and _is_veto(other) and _in_object(an, other) \
+                and not any(_hard_boundary(t) for t in an.tokens[cue.end:other.start]):
+            return other
     return None
 
 
@@ -369,6 +392,15 @@ def _before(an: Analysis, cue: Match, reach: int) -> tuple[IssueHit | None, set[
     return max(hits, key=lambda h: h.end), set()
 
 
+def _count_flips(an: Analysis, flips: set[int]) -> int:
+    """Flips joined by 'or'/'and' are one: 'to lift or ease sanctions' eases them once."""
+    starts = sorted(flips)
+    flip_ends = {m.start: m.end for m in an.modifiers if m.payload.kind in {"flip", "flip-after"}}
+    joined = sum(1 for a, b in zip(starts, starts[1:])
+                 if a in flip_ends and all(t.norm in {"or", "and", ","} for t in an.tokens[flip_ends[a]:b]))
+    return len(starts) - joined
+
+
 def _flip_around(an: Analysis, hit: IssueHit) -> set[int]:
     """A flip right before the issue ('easing of sanctions') or a flip-after right after it ('relief')."""
     flips = set()
@@ -381,9 +413,20 @@ def _flip_around(an: Analysis, hit: IssueHit) -> set[int]:
         if mod.kind == "flip-after" and hit.end <= m.start <= hit.end + reach \
                 and all(t.is_word for t in an.tokens[hit.end:m.start]):
             flips.add(m.start)
-    if _draft(an, hit) and _eases(an, hit):
+    if _draft(an, hit) and (_eases(an, hit) or an.easing_draft and _definite(an, hit)):
         flips.add(hit.end)  # "a draft to ease the sanctions", "a draft resolution that would lift sanctions"
     return flips
+
+
+def _definite(an: Analysis, hit: IssueHit) -> bool:
+    """'the draft', 'their draft resolution': one named before."""
+    words = [t.norm for t in an.tokens[max(0, hit.start - 2):hit.start + 1]]
+    return any(w in {"the", "their", "its", "this", "that"} for w in words)
+
+
+def eases_a_draft(an: Analysis) -> bool:
+    """Whether the sentence names a draft or plan that eases the sanctions (for Context.easing_draft)."""
+    return any(_draft(an, h) and _eases(an, h) for h in an.issues)
 
 
 CONTENT_GLUE = {"that", "which", "would", "will", "to", "calling", "call", "calls", "for", "the", "a", "partial",
@@ -608,13 +651,21 @@ def joint_subject(an: Analysis) -> list[str]:
     """The actors of a sentence's joint subject ("Russia and China", "Wang and Lavrov"): two or more
     coordinated actors that are nobody's object. What "they" in the next sentence stands for."""
     for g in an.groups:
-        if not g.actor or g.kind in {"blocker", "pronoun"} or governed(an, g):
+        if not g.actor or g.kind in {"blocker", "pronoun"} or governed(an, g) and not _agent(an, g):
             continue
         run = _coordinated_right(an, g)
         actors = list(dict.fromkeys(x.actor for x in run if x.actor))
         if len(actors) >= 2:
             return actors
     return []
+
+
+def _agent(an: Analysis, g: Group) -> bool:
+    """'submitted by China and Russia': the doers, though after a preposition."""
+    j = g.start - 1
+    while j >= 0 and an.tokens[j].norm in {"the", "a", "an"}:
+        j -= 1
+    return j >= 0 and an.tokens[j].norm == "by"
 
 
 def _nonactor_subject(an: Analysis, cue: Match, within: tuple[int, int]) -> bool:
