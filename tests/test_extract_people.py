@@ -1,5 +1,5 @@
 """The officials the extractor knows (data/extract/people.csv, titles.csv): who a name or an unnamed
-title stands for on a date.
+title stands for on a date, and when a surname may stand alone.
 
 Sentences are written for the test; each case is the set of (actor, issue, stance) proposed
 confidently, or the speaker named.
@@ -8,10 +8,12 @@ confidently, or the speaker named.
 from __future__ import annotations
 
 import csv
+import shutil
+from pathlib import Path
 
 import pytest
 
-from stance.extract.lexicon import EXTRACT_DIR, in_window, lexicon
+from stance.extract.lexicon import EXTRACT_DIR, LexiconError, in_window, lexicon, load
 from stance.extract.propose import Options, extract
 from stance.extract.text import article_from_text
 
@@ -62,6 +64,19 @@ def test_an_unnamed_office_is_its_holder_on_the_date(text: str, date: str, speak
     assert speakers(text, date) == [speaker]
 
 
+@pytest.mark.parametrize(("text", "date", "expected"), [
+    ("Haley rejected the double freeze.", "2017-09-04", {("USA", DF, -2)}),  # mid-story excerpt
+    ("Churkin welcomed resolution 2270.", "2016-03-02", {("RUS", SANC, 1)}),
+    ("Haley rejected the double freeze.", "2020-09-04", set()),  # out of office: another Haley
+    ("Haley rejected the double freeze.", None, set()),  # no date, no guess
+    ("Power rejected the double freeze.", "2015-01-10", set()),  # a common word, never alone
+    ("Wang rejected the double freeze.", "2017-09-04", set()),  # a common surname, never alone
+])
+def test_a_distinctive_surname_stands_alone_in_its_office_window(text: str, date: str | None,
+                                                                   expected: set) -> None:
+    assert proposed(text, date) == expected
+
+
 def test_the_people_file_is_cited_and_consistent() -> None:
     rows = list(csv.DictReader(line for line in open(EXTRACT_DIR / "people.csv", encoding="utf-8")
                                if not line.startswith("#")))
@@ -78,3 +93,12 @@ def test_the_people_file_is_cited_and_consistent() -> None:
         if row["role"] not in {"Party vice department director"}:
             assert row["role"] in roles, f"{row['name']}: role {row['role']!r} has no title in titles.csv"
     assert len(lexicon().persons) == len(rows)
+
+
+def test_a_bad_alone_value_is_named(tmp_path: Path) -> None:
+    for path in EXTRACT_DIR.glob("*.csv"):
+        shutil.copy(path, tmp_path / path.name)
+    people = tmp_path / "people.csv"
+    people.write_text(people.read_text(encoding="utf-8").replace(",yes,https", ",maybe,https", 1), encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"people.csv: alone 'maybe'"):
+        load(tmp_path)
