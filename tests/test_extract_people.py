@@ -59,6 +59,9 @@ def test_officials_are_known_by_name(text: str, date: str, expected: set) -> Non
      "Stéphane Dujarric, Secretary-General's spokesperson"),
     ("The EU's foreign policy chief welcomed resolution 2397.", "2017-12-23",
      "Federica Mogherini, High Representative"),
+    # the UN's High Representative, not the EU's
+    ("The High Representative for Disarmament Affairs welcomed resolution 2397.", "2017-12-23",
+     "Izumi Nakamitsu, High Representative for Disarmament Affairs"),
 ])
 def test_an_unnamed_office_is_its_holder_on_the_date(text: str, date: str, speaker: str) -> None:
     assert speakers(text, date) == [speaker]
