@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -91,11 +92,19 @@ def test_the_people_file_is_cited_and_consistent() -> None:
         assert (row["name"], row["role"], row["start"]) not in seen, row["name"]
         seen.add((row["name"], row["role"], row["start"]))
         assert row["start"] and (not row["end"] or in_window(row["end"], row["start"], None)), row["name"]
+        spellings = [row["name"], *filter(None, row["also"].split("|"))]
+        assert any(_ascii(n) == n for n in spellings), f"{row['name']}: no spelling without diacritics"
+        if row["short"]:
+            assert any(_ascii(n) == n for n in row["short"].split("|")), f"{row['name']}: short name"
         if row["alone"]:
             assert row["short"] and not set(row["short"].split("|")) & NEVER_ALONE, row["name"]
         if row["role"] not in {"Party vice department director"}:
             assert row["role"] in roles, f"{row['name']}: role {row['role']!r} has no title in titles.csv"
     assert len(lexicon().persons) == len(rows)
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
 def test_a_bad_alone_value_is_named(tmp_path: Path) -> None:
