@@ -123,7 +123,8 @@ def test_publisher_from_a_ministry_outlet_but_not_a_newspaper() -> None:
 
 @pytest.mark.parametrize(("date", "speaker"), [
     ("2018-02-09", "Vassily Nebenzia, UN ambassador"),  # the date window decides who the title is
-    ("2016-05-01", "Russia's U.N. ambassador"),  # before his time: only the title is known
+    ("2016-05-01", "Vitaly Churkin, UN ambassador"),  # his predecessor's window
+    ("2005-05-01", "Russia's U.N. ambassador"),  # before anyone the file knows: only the title
 ])
 def test_people_file_names_the_office_holder_on_the_date(date: str, speaker: str) -> None:
     result = extract(article_from_text("Russia's U.N. ambassador backed the double freeze."), Options(date=date))

@@ -11,7 +11,9 @@ officials", "the Russian envoy") or a stance noun ("the Chinese proposal"): "Chi
 modifier ("U.S.-South Korean drills") names no actor either.
 
 A person's surname alone ("Lavrov said") counts only after the full name appeared in the article,
-or right after a title ("President Putin"), as a reader would take it.
+or right after a title ("President Putin"), as a reader would take it; or, for a distinctive surname
+marked `alone` in people.csv ("Haley", never "Wang" or "Power"), when the statement's date lies in
+that office's window: excerpts often start mid-story.
 """
 
 from __future__ import annotations
@@ -80,7 +82,8 @@ def _items(tokens: list[Token], lex: Lexicon, ctx: Context, cue_starts: set[int]
     for m in lex.short_names.find(tokens):
         person: Person = m.payload
         after_title = any(t.end == m.start for _, t in candidates if isinstance(t.payload, Title))
-        if person.name in ctx.seen_people or after_title or _earlier_full_name(candidates, person, m.start):
+        if person.name in ctx.seen_people or after_title or _earlier_full_name(candidates, person, m.start) \
+                or lex.stands_alone(person.name, ctx.date):
             candidates.append((0, m))
     candidates.sort(key=lambda rm: (-(rm[1].end - rm[1].start), rm[0], rm[1].start))
     taken: set[int] = set()

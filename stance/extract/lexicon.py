@@ -248,6 +248,7 @@ class Person:
     end: str | None
     source_url: str
     short: str | None
+    alone: bool = False  # the short name may stand alone when the date lies in this office's window
 
 
 @dataclass(frozen=True)
@@ -274,6 +275,13 @@ class Lexicon:
         """Who held `role` for `actor` on a date (ISO, any precision): the date window decides."""
         return [p for p in self.persons if p.role == role and (actor is None or p.actor == actor)
                 and in_window(on, p.start, p.end)]
+
+    def stands_alone(self, name: str, on: str | None) -> bool:
+        """Whether a person's short name alone ("Haley said") names them on a date: only for a
+        distinctive surname (`alone` in people.csv) and only inside that office's window; never
+        without a date."""
+        return bool(on) and any(p.alone and p.name == name and in_window(on, p.start, p.end)
+                                for p in self.persons)
 
 
 def in_window(on: str | None, start: str, end: str | None) -> bool:
@@ -360,8 +368,13 @@ def load(data_dir: Path = EXTRACT_DIR, registry_dir: Path = DATA_DIR) -> Lexicon
     for row in _rows(path, ("name", "also", "short", "actor", "role", "start", "end", "source_url")):
         if not row["source_url"].startswith(("http://", "https://")):
             raise LexiconError(f"{path}: {row['name']!r} needs a source_url (http or https)")
+        alone = row.get("alone", "").lower()
+        if alone not in {"", "yes"}:
+            raise LexiconError(f"{path}: alone {row['alone']!r} for {row['name']!r} must be yes or empty")
+        if alone and not row["short"]:
+            raise LexiconError(f"{path}: {row['name']!r} is marked alone but has no short name")
         person = Person(row["name"], row["actor"].upper(), row["role"], row["start"], row["end"] or None,
-                        row["source_url"], row["short"] or None)
+                        row["source_url"], row["short"] or None, alone == "yes")
         lex.persons.append(person)
         for variant in [row["name"]] + [v for v in row["also"].split("|") if v.strip()]:
             lex.people.add(compile_phrase(variant.strip().replace(" ", "_"), person, proper=True))
