@@ -128,6 +128,42 @@ def test_the_un_named_as_an_owner_is_no_candidate_and_a_quoted_they_is_not_the_s
     assert found(quoted) == set()
 
 
+def test_a_draft_that_eases_the_sanctions_is_against_them_all_through_the_article() -> None:
+    text = ("China and Russia submitted a draft resolution to the Security Council calling for the partial ease of "
+            "sanctions against North Korea.\n\n"
+            "The two countries had raised the need to lift or ease sanctions on North Korea before.\n\n"
+            "Diplomats said the pair have scheduled talks on their draft resolution.")
+    assert found(text) == {("CHN", SANC, -1), ("RUS", SANC, -1)}
+    result = extract(article_from_text(text), Options(recall_first=False))
+    assert {p.sentence_index for p in result.proposals} == {0, 1, 2}  # every sentence, not only the first
+
+
+@pytest.mark.parametrize("text, expected", [
+    # criticising a veto is support for the vetoed text (named in the sentence before)
+    ("Russia vetoed a resolution renewing the sanctions on North Korea.\n\n"
+     "Deputy US Ambassador to the UN Robert Wood criticized Russia's veto.",
+     {("RUS", SANC, -1), ("USA", SANC, 1)}),
+    # "a Russian and Chinese proposal" has two owners; wanting sanctions removed is against them
+    ("Members met on a Russian and Chinese proposal to lift a raft of sanctions on North Korea.",
+     {("RUS", SANC, -1), ("CHN", SANC, -1)}),
+    ("China and Russia want the 15-member council to remove those sanctions on North Korea.",
+     {("CHN", SANC, -1), ("RUS", SANC, -1)}),
+    ("Russia and China called for some of the sanctions on Pyongyang to be lifted.",
+     {("RUS", SANC, -1), ("CHN", SANC, -1)}),
+    # "no choice but to" does not negate what follows it
+    ('"We had no choice but to vote against the draft resolution on North Korea," the Chinese envoy said.',
+     {("CHN", SANC, -1)}),
+    # "the plan" refers back to a proposal, not to the sanctions named last
+    ("Pyongyang is under sanctions on North Korea since 2006.\n\n"
+     "Russia and China have proposed a plan that would see North Korea suspend its missile program and the United "
+     "States and South Korea call a moratorium on large-scale exercises.\n\n"
+     "The ambassador said the sanctions on North Korea were losing effect, but the plan proposed by Russia and China "
+     "contains specific steps.", {("RUS", DF, 1), ("CHN", DF, 1)}),
+])
+def test_vetoes_easing_and_plans_on_real_text(text: str, expected: set) -> None:
+    assert found(text) == expected
+
+
 def test_a_proposal_noun_takes_the_issue_named_right_after_it() -> None:
     text = "Japan welcomed the sanctions on North Korea.\n\nChina said it had made a proposal for a dual suspension."
     assert found(text) == {("JPN", SANC, 1), ("CHN", DF, 1)}

@@ -52,7 +52,7 @@ class Context:
     seen_people: set[str] = field(default_factory=set)
     last_person: Group | None = None
     last_plural: list[str] = field(default_factory=list)  # "Russia and China ...": whom "they" stands for next
-    easing_draft: bool = False  # the article's draft eases the sanctions: "the draft" later is that one
+    easing_draft: str | None = None  # the issue the article's draft eases: "the draft" later is that one
 
 
 def find_groups(tokens: list[Token], lex: Lexicon, ctx: Context, cue_starts: set[int]) -> list[Group]:
@@ -254,9 +254,10 @@ def _pronouns(tokens: list[Token], groups: list[Group], ctx: Context) -> list[Gr
             # "Wang and Lavrov met. They backed ...": the actors of the last joint subject
             out += [Group(i, i + 1, actor, tok.text, None, None, "pronoun") for actor in ctx.last_plural]
         elif ctx.last_plural and _pair_phrase(tokens, i):
-            # "the two countries", "the pair", "both sides": the last joint subject again
+            # "the two countries", "the pair": the last joint subject again
             end = i + _pair_phrase(tokens, i)
-            out += [Group(i, end, actor, _span_text(tokens, i, end), None, None, "pronoun") for actor in ctx.last_plural]
+            surface = _span_text(tokens, i, end)
+            out += [Group(i, end, actor, surface, None, None, "pronoun") for actor in ctx.last_plural]
         elif word in FIRST_PERSON and not (tok.text.isupper() and len(tok.text) > 1):  # "US" is a country
             out.append(Group(i, i + 1, None, tok.text, None, None, "first-person", word in {"our", "my"}))
     return out

@@ -228,7 +228,8 @@ class Modifier:
 @dataclass(frozen=True)
 class IssuePhrase:
     text: str
-    issue: str  # a slug; "*" refers back to the issue last named; "-" is not an issue mention
+    issue: str  # a slug; "*" refers back to the issue last named ("*proposal": the last proposal, an issue
+    # descriptions.csv describes); "-" is not an issue mention
     context: tuple[str, ...]
 
 
@@ -270,6 +271,10 @@ class Lexicon:
     persons: list[Person] = field(default_factory=list)
     descriptions: PhraseSet = field(default_factory=PhraseSet)  # an issue described, not named
     carriers: PhraseSet = field(default_factory=PhraseSet)  # nouns a description hangs on ("a proposal that ...")
+
+    def proposal_issues(self) -> frozenset[str]:
+        """Issues that are proposals (descriptions.csv describes them): what 'the plan' may refer to."""
+        return frozenset(p.payload.issue for p in self.descriptions.phrases)
 
     def people_in_office(self, actor: str | None, role: str, on: str | None) -> list[Person]:
         """Who held `role` for `actor` on a date (ISO, any precision): the date window decides."""

@@ -14,7 +14,7 @@ from pathlib import Path
 from stance.extract import dates, recall
 from stance.extract.actors import Context, find_groups
 from stance.extract.lexicon import Lexicon, lexicon
-from stance.extract.rules import Finding, analyse, eases_a_draft, findings, governed, joint_subject
+from stance.extract.rules import Finding, analyse, eased_by_a_draft, findings, governed, joint_subject
 from stance.extract.text import Article, Sentence, read_article, sentences_of, tokenize
 from stance.ingest.records import stable_id
 
@@ -103,7 +103,7 @@ def extract(article: Article, options: Options = Options(), lex: Lexicon | None 
         subjects = [g for g in people if not governed(an, g)]  # "He" is Lavrov in "Lavrov met Wang. He..."
         if people:
             ctx.last_person = (subjects or people)[-1]
-        ctx.easing_draft = ctx.easing_draft or eases_a_draft(an)
+        ctx.easing_draft = ctx.easing_draft or eased_by_a_draft(an)
         plural = joint_subject(an)
         if plural or an.groups and not any(g.kind == "pronoun" and g.actor in ctx.last_plural for g in an.groups):
             ctx.last_plural = plural  # kept while the sentences go on about 'the two countries'

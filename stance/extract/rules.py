@@ -98,7 +98,7 @@ class Analysis:
     quotes: list[tuple[int, int]]  # token ranges (open quote index, close quote index) of direct quotations
     speaker_actor: str | None
     recent_issue: str | None = None  # what a bare "voted in favour." at a clause's end is about
-    easing_draft: bool = False  # an earlier sentence's draft eases the sanctions (Context.easing_draft)
+    easing_draft: str | None = None  # the issue an earlier sentence's draft eases (Context.easing_draft)
 
     def quote_of(self, i: int) -> tuple[int, int] | None:
         return next((q for q in self.quotes if q[0] < i < q[1]), None)
@@ -113,7 +113,7 @@ def analyse(text: str, lex: Lexicon, ctx: Context, issue_context: set[str], rece
     cues = [m for m in cue_matches if m.payload.kind != "intensifier"]
     intensifiers = [m for m in cue_matches if m.payload.kind == "intensifier"]
     groups = find_groups(tokens, lex, ctx, {m.start for m in cues if _noun_form(tokens, m)})
-    issues = _issues(tokens, lex, issue_context, recent_issue)
+    issues = _issues(tokens, lex, issue_context, recent_issue, ctx.easing_draft)
     return Analysis(text, tokens, groups, cues, intensifiers, lex.modifiers.find(tokens), issues,
                     _direct_quotes(text, tokens), speaker_actor, recent_issue, ctx.easing_draft)
 
@@ -126,7 +126,8 @@ def _noun_form(tokens: list[Token], cue: Match) -> bool:
         (cue.payload.kind == "act" and (form == first or form.endswith("ing")))
 
 
-def _issues(tokens: list[Token], lex: Lexicon, issue_context: set[str], recent: str | None) -> list[IssueHit]:
+def _issues(tokens: list[Token], lex: Lexicon, issue_context: set[str], recent: str | None,
+            easing_draft: str | None = None) -> list[IssueHit]:
     """Issue mentions; '*' phrases refer back to the last issue named (None: left out)."""
     out: list[IssueHit] = []
     for m in lex.issues.find(tokens):
@@ -135,8 +136,13 @@ def _issues(tokens: list[Token], lex: Lexicon, issue_context: set[str], recent: 
             continue
         if phrase.context and not (set(phrase.context) & issue_context):
             continue
-        if phrase.issue == "*":
+        if phrase.issue in {"*", "*proposal"}:
             last = out[-1].issue if out else recent
+            if phrase.issue == "*proposal":  # "the plan" is a proposal, not the sanctions regime...
+                proposals = lex.proposal_issues()
+                last = next((h.issue for h in reversed(out) if h.issue in proposals), None) or \
+                    (recent if recent in proposals else None) or \
+                    easing_draft  # ...unless it is the article's plan to ease them
             if last:
                 out.append(IssueHit(m.start, m.end, last, True))
             continue
@@ -285,7 +291,8 @@ def _issue_for(an: Analysis, cue: Match) -> tuple[IssueHit | None, int, str]:
             return IssueHit(cue.start, cue.end, an.recent_issue, True), 0, "a veto of the text named before"
         veto = _veto_in_object(an, cue)
         if veto is not None:  # "Wood criticised Russia's veto": against the veto, for the vetoed text
-            return IssueHit(veto.start, veto.end, an.recent_issue, True), 1, "criticises a veto of the text named before"
+            hit = IssueHit(veto.start, veto.end, an.recent_issue, True)
+            return hit, 1, "criticises a veto of the text named before"
     return None, 0, ""
 
 
@@ -396,7 +403,7 @@ def _count_flips(an: Analysis, flips: set[int]) -> int:
     """Flips joined by 'or'/'and' are one: 'to lift or ease sanctions' eases them once."""
     starts = sorted(flips)
     flip_ends = {m.start: m.end for m in an.modifiers if m.payload.kind in {"flip", "flip-after"}}
-    joined = sum(1 for a, b in zip(starts, starts[1:])
+    joined = sum(1 for a, b in zip(starts, starts[1:], strict=False)
                  if a in flip_ends and all(t.norm in {"or", "and", ","} for t in an.tokens[flip_ends[a]:b]))
     return len(starts) - joined
 
@@ -413,7 +420,7 @@ def _flip_around(an: Analysis, hit: IssueHit) -> set[int]:
         if mod.kind == "flip-after" and hit.end <= m.start <= hit.end + reach \
                 and all(t.is_word for t in an.tokens[hit.end:m.start]):
             flips.add(m.start)
-    if _draft(an, hit) and (_eases(an, hit) or an.easing_draft and _definite(an, hit)):
+    if _draft(an, hit) and (_eases(an, hit) or an.easing_draft == hit.issue and _definite(an, hit)):
         flips.add(hit.end)  # "a draft to ease the sanctions", "a draft resolution that would lift sanctions"
     return flips
 
@@ -424,9 +431,9 @@ def _definite(an: Analysis, hit: IssueHit) -> bool:
     return any(w in {"the", "their", "its", "this", "that"} for w in words)
 
 
-def eases_a_draft(an: Analysis) -> bool:
-    """Whether the sentence names a draft or plan that eases the sanctions (for Context.easing_draft)."""
-    return any(_draft(an, h) and _eases(an, h) for h in an.issues)
+def eased_by_a_draft(an: Analysis) -> str | None:
+    """The issue a draft or plan the sentence names would ease, if any (for Context.easing_draft)."""
+    return next((h.issue for h in an.issues if _draft(an, h) and _eases(an, h)), None)
 
 
 CONTENT_GLUE = {"that", "which", "would", "will", "to", "calling", "call", "calls", "for", "the", "a", "partial",
@@ -442,9 +449,9 @@ def _eases(an: Analysis, hit: IssueHit) -> bool:
     while i < len(an.tokens) and skipped <= 8:
         if i in flips:
             m = flips[i]
-            return any(h.issue == "dprk-sanctions" and m.end <= h.start <= m.end + 4 for h in an.issues)
-        sanction = next((h for h in an.issues if h.start == i and h.issue == "dprk-sanctions"), None)
-        if sanction is not None and _flip_around(an, sanction):
+            return any(h.issue == hit.issue and m.end <= h.start <= m.end + 4 for h in an.issues)
+        eased = next((h for h in an.issues if h.start == i and h.issue == hit.issue and not _draft(an, h)), None)
+        if eased is not None and _flip_around(an, eased):
             return True  # "calling for some of the sanctions on Pyongyang to be lifted"
         tok = an.tokens[i]
         if _hard_boundary(tok) or tok.text in ".!?;":
@@ -510,7 +517,7 @@ def _negation(an: Analysis, cue: Match) -> Match | None:
         between = an.tokens[m.end:cue.start]
         if len(between) > 4:
             break
-        if any(t.kind in {"punct", "dash"} or t.norm in SPEECH_VERBS or t.norm in {"that", "only", "whether"}
+        if any(t.kind in {"punct", "dash"} or t.norm in SPEECH_VERBS or t.norm in {"that", "only", "whether", "but"}
                or t.norm in RELATIVES for t in between):
             continue
         if any(c.start >= m.end and c.end <= cue.start for c in an.cues):
@@ -796,6 +803,9 @@ def _np_start(an: Analysis, cue: Match) -> tuple[int, bool]:
         if tok.norm in NP_ADJECTIVES or tok.kind in {"hyphen", "quote"} or \
                 any(m.start <= j < m.end for m in an.intensifiers):
             j -= 1
+            continue
+        if tok.norm == "and" and any(g.end == j and g.kind != "first-person" for g in an.groups):
+            j -= 1  # "a Russian and Chinese proposal"
             continue
         return j + 1, False
     return 0, False
