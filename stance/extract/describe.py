@@ -37,7 +37,7 @@ def described(tokens: list[Token], lex: Lexicon, issue_context: set[str], hits: 
             continue
         if any(h.issue == phrase.issue and h.start < m.end and m.start < h.end for h in out):
             continue  # already named inside the description ("the freeze-for-freeze plan that ...")
-        out.append(IssueHit(m.start, m.end, phrase.issue, False))
+        out.append(IssueHit(m.start, m.end, phrase.issue, False, described=True))
         carrier = _carrier(tokens, carriers, m.start)
         if carrier is not None:
             # "a plan that would see Pyongyang suspend ... while the allies ...": the plan is the one

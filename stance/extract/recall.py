@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from stance.extract.lexicon import EXTRACT_DIR, Person, Title
-from stance.extract.rules import PREPOSITIONS, Analysis, Finding, governed, stance_of_cue
+from stance.extract.rules import PREPOSITIONS, Analysis, Finding, bare_quote_speaker, governed, stance_of_cue
 
 RULE = "recall"
 REASON = "issue and actor, no stance cue"
@@ -64,7 +64,11 @@ def candidates(an: Analysis, found: list[Finding]) -> list[Finding]:
             continue
         if actor not in actors:
             actors.append(actor)
-    if not actors and an.speaker_actor and an.cues and not found:
+    if not actors and an.quotes:
+        speaker = bare_quote_speaker(an, an.quotes[0])
+        actors = [speaker.actor] if speaker is not None and speaker.actor else []
+    if not actors and an.speaker_actor and an.cues and not found \
+            and not _issue_subject(an):
         actors = [an.speaker_actor]  # a press release's unattributed cue: "Every state now has to apply ..."
     out = []
     for issue in dict.fromkeys(h.issue for h in an.issues):
@@ -80,7 +84,7 @@ def candidates(an: Analysis, found: list[Finding]) -> list[Finding]:
 def _part_of_description(an: Analysis, g) -> bool:
     """Inside a described issue, or its subject right before it ("Seoul and Washington pause ...")."""
     for h in an.issues:
-        if h.end - h.start <= 3:
+        if not h.described:  # a name, however long ("suspension-for-suspension"), holds no actors
             continue
         if h.start <= g.start and g.end <= h.end:
             return True
@@ -97,6 +101,12 @@ ABSTAIN = {"abstain", "abstained", "abstains", "abstaining", "abstention"}
 def _abstains(an: Analysis, g) -> bool:
     """'China chose to abstain', 'China abstained in the vote': an abstention is coded as no position."""
     return any(t.norm in ABSTAIN for t in an.tokens[g.end:g.end + 4])
+
+
+def _issue_subject(an: Analysis) -> bool:
+    """The sentence opens with the issue ("Resolution 2270 contains the toughest set of sanctions"): it
+    says what the resolution does, not what the publisher thinks of it."""
+    return bool(an.issues) and an.issues[0].start <= 1
 
 
 def _un_as_modifier(g) -> bool:
@@ -134,6 +144,8 @@ def _sentence_sign(an: Analysis) -> tuple[int, str | None]:
         gaps = [(0 if cue.end <= h.start else 1, abs(h.start - cue.end)) for h in an.issues]
         return min(gaps) if gaps else (2, 0)
     for cue in sorted(an.cues, key=distance):
+        if any(h.start <= cue.start < h.end for h in an.issues):
+            continue  # "the draft resolution": part of the issue's name, no cue
         stance = stance_of_cue(an, cue)
         if stance:
             words = an.text[an.tokens[cue.start].start:an.tokens[cue.end - 1].end]

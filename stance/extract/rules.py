@@ -82,6 +82,7 @@ class IssueHit:
     end: int
     issue: str
     anaphor: bool
+    described: bool = False  # a description (describe.py), not the issue's name
 
 
 @dataclass
@@ -99,6 +100,7 @@ class Analysis:
     speaker_actor: str | None
     recent_issue: str | None = None  # what a bare "voted in favour." at a clause's end is about
     easing_draft: str | None = None  # the issue an earlier sentence's draft eases (Context.easing_draft)
+    last_person: Group | None = None  # who spoke last (Context.last_person): the speaker of a quotation left bare
 
     def quote_of(self, i: int) -> tuple[int, int] | None:
         return next((q for q in self.quotes if q[0] < i < q[1]), None)
@@ -115,7 +117,7 @@ def analyse(text: str, lex: Lexicon, ctx: Context, issue_context: set[str], rece
     groups = find_groups(tokens, lex, ctx, {m.start for m in cues if _noun_form(tokens, m)})
     issues = _issues(tokens, lex, issue_context, recent_issue, ctx.easing_draft)
     return Analysis(text, tokens, groups, cues, intensifiers, lex.modifiers.find(tokens), issues,
-                    _direct_quotes(text, tokens), speaker_actor, recent_issue, ctx.easing_draft)
+                    _direct_quotes(text, tokens), speaker_actor, recent_issue, ctx.easing_draft, ctx.last_person)
 
 
 def _noun_form(tokens: list[Token], cue: Match) -> bool:
@@ -848,6 +850,15 @@ def _quote_speaker(an: Analysis, quote: tuple[int, int]) -> Group | None:
         return g if g.actor else None
     if an.speaker_actor:
         return Group(quote[0], quote[0], None, "", kind="first-person")
+    return bare_quote_speaker(an, quote)
+
+
+def bare_quote_speaker(an: Analysis, quote: tuple[int, int]) -> Group | None:
+    """A sentence that is a quotation and nothing else ('"This suspension for suspension can help us,"'
+    after 'Wang said:'): the person who spoke last."""
+    rest = [t for t in an.tokens[quote[1] + 1:] if t.is_word]
+    if quote[0] == 0 and not rest and an.last_person is not None and an.last_person.actor:
+        return an.last_person
     return None
 
 
