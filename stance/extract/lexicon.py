@@ -221,7 +221,7 @@ class Cue:
 @dataclass(frozen=True)
 class Modifier:
     text: str
-    kind: str  # negation | flip | flip-after | hedge
+    kind: str  # negation | flip | flip-after | hedge | procedure
     strength: int
 
 
@@ -348,9 +348,9 @@ def load(data_dir: Path = EXTRACT_DIR, registry_dir: Path = DATA_DIR) -> Lexicon
         lex.cues.add(compile_phrase(row["cue"], cue, verb=row["match"] == "verb", loose=True))
     path = data_dir / "negations.csv"
     for row in _rows(path, ("phrase", "kind", "match", "strength")):
-        if row["kind"] not in {"negation", "flip", "flip-after", "hedge"}:
+        if row["kind"] not in {"negation", "flip", "flip-after", "hedge", "procedure"}:
             raise LexiconError(f"{path}: kind {row['kind']!r} for {row['phrase']!r} must be negation, flip, "
-                               "flip-after or hedge")
+                               "flip-after, hedge or procedure")
         mod = Modifier(row["phrase"], row["kind"], _int(path, row, "strength", {1, 2}))
         lex.modifiers.add(compile_phrase(row["phrase"], mod, verb=row["match"] == "verb"))
     path = data_dir / "issue_phrases.csv"

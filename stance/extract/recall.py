@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from stance.extract.lexicon import EXTRACT_DIR, Person, Title
-from stance.extract.rules import PREPOSITIONS, Analysis, Finding, bare_quote_speaker, governed, stance_of_cue
+from stance.extract.rules import PREPOSITIONS, Analysis, Finding, bare_quote_speaker, governed, procedural, stance_of_cue
 
 RULE = "recall"
 REASON = "issue and actor, no stance cue"
@@ -51,7 +51,7 @@ def misread(f: Finding) -> bool:
 
 def candidates(an: Analysis, found: list[Finding]) -> list[Finding]:
     """Low-confidence findings for every (actor, issue) of the sentence no rule produced."""
-    if not an.issues or an.text.rstrip(" \"”’')").endswith("?"):
+    if not an.issues or an.text.rstrip(" \"”’')").endswith("?") or procedural(an):
         return []
     if not an.text.rstrip(" \"”’')]").endswith((".", "!", ":", ";")) and not an.cues:
         return []  # a heading ("Minister's statement on the new sanctions resolution"): no one speaks
@@ -90,7 +90,8 @@ def _part_of_description(an: Analysis, g) -> bool:
             return True
         if g.end <= h.start and h.start - g.end <= 4 and not any(c.start < h.start and c.end > g.end for c in an.cues):
             return True
-        if h.end <= g.start <= h.end + 4 and "by" in {t.norm for t in an.tokens[h.end:g.start]}:
+        between = an.tokens[h.end:g.start]
+        if h.end <= g.start <= h.end + 8 and "by" in {t.norm for t in between} and all(t.is_word for t in between):
             return True  # "... military exercises (conducted) by the United States and South Korea"
     return False
 

@@ -148,7 +148,7 @@ def _issues(tokens: list[Token], lex: Lexicon, issue_context: set[str], recent: 
             if last:
                 out.append(IssueHit(m.start, m.end, last, True))
             continue
-        out.append(IssueHit(m.start, m.end, phrase.issue, False))
+        out.append(IssueHit(m.start, m.end, phrase.issue, False, described="..." in phrase.text))
     return described(tokens, lex, issue_context, _named_after(tokens, out))
 
 
@@ -182,7 +182,7 @@ def _direct_quotes(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
 
 def findings(an: Analysis) -> list[Finding]:
     """Every (actor, issue, stance) the sentence supports, one per cue and actor."""
-    if an.text.rstrip(" \"”’')").endswith("?"):
+    if an.text.rstrip(" \"”’')").endswith("?") or procedural(an):
         return []
     out: list[Finding] = []
     for cue in an.cues:
@@ -235,6 +235,12 @@ def _drafters(an: Analysis, found: list[Finding]) -> list[Finding]:
 
 RULE_CONFIDENCE = {"quote": 0.85, "quote-subject": 0.85, "subject": 0.8, "passive": 0.75, "owner": 0.75,
                    "first-person": 0.8, "speaker": 0.7, "pronoun": 0.65, "light-verb": 0.75}
+
+
+def procedural(an: Analysis) -> bool:
+    """'A resolution needs nine votes in favour and no vetoes by the United States, France, ...': how the
+    Council works, nobody's position (negations.csv, kind procedure)."""
+    return any(m.payload.kind == "procedure" for m in an.modifiers)
 
 
 def _content_of_issue(an: Analysis, cue: Match) -> bool:
@@ -562,6 +568,8 @@ def _actors_for(an: Analysis, cue: Match) -> list[Attribution]:
         return [(g, "passive", g.speaker, None) for g in agent]
     if _nominal(an, cue):
         return _owner(an, cue)
+    if _bare_passive(an, cue):
+        return []  # "to ensure sanctions are enforced": the sanctions are the subject, the doer unnamed
     subject = _subject(an, cue)
     if subject:
         rule = "pronoun" if subject[0].kind == "pronoun" else "first-person" \
@@ -574,6 +582,15 @@ def _actors_for(an: Analysis, cue: Match) -> list[Attribution]:
         if an.speaker_actor:
             return [(Group(cue.start, cue.start, None, "", kind="first-person"), "first-person", None, None)]
     return []
+
+
+def _bare_passive(an: Analysis, cue: Match) -> bool:
+    """'are enforced', 'be implemented', 'was adopted' with an issue right before the verb and no agent."""
+    if cue.payload.kind != "act" or cue.start < 2 or an.tokens[cue.start - 1].norm not in BE_VERBS - {"has", "have",
+                                                                                                      "had"}:
+        return False
+    be = cue.start - 1
+    return any(h.end <= be and be - h.end <= 4 and all(t.is_word for t in an.tokens[h.end:be]) for h in an.issues)
 
 
 def _quote_text(an: Analysis, quote: tuple[int, int]) -> str:
