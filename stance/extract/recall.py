@@ -21,7 +21,15 @@ from functools import cache
 from pathlib import Path
 
 from stance.extract.lexicon import EXTRACT_DIR, Person, Title
-from stance.extract.rules import PREPOSITIONS, Analysis, Finding, bare_quote_speaker, governed, procedural, stance_of_cue
+from stance.extract.rules import (
+    PREPOSITIONS,
+    Analysis,
+    Finding,
+    bare_quote_speaker,
+    governed,
+    procedural,
+    stance_of_cue,
+)
 
 RULE = "recall"
 REASON = "issue and actor, no stance cue"
