@@ -164,6 +164,34 @@ def test_vetoes_easing_and_plans_on_real_text(text: str, expected: set) -> None:
     assert found(text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    # how the Council decides is nobody's position, not even as a recall-first guess
+    ("A resolution on North Korea needs nine votes in favor and no vetoes by the United States, France, Britain, "
+     "Russia or China to pass.", set()),
+    # the support of a government named with "of"; UNSCR with its number is a resolution
+    ("With the support of Her Majesty's Government, the Security Council adopted UNSCR 1718 on North Korea.",
+     {("GBR", SANC, 1)}),
+    ("Susan Rice said strict enforcement of sanctions on North Korea is essential.", {("USA", SANC, 1)}),
+    # the sponsors of a ban's lifting oppose the sanctions
+    ("Russia and China proposed lifting a ban on North Korean workers abroad.", {("RUS", SANC, -1), ("CHN", SANC, -1)}),
+])
+def test_procedure_passives_and_measures_on_real_text(text: str, expected: set) -> None:
+    assert found(text, recall_first=True) == expected
+
+
+def test_a_bare_passive_credits_no_subject() -> None:
+    # the sanctions are what is enforced; the states listed before are addressees, not enforcers
+    text = ("Julie Bishop called on the permanent members - China, Russia and France - to ensure sanctions on North "
+            "Korea are enforced.")
+    assert found(text) == set()
+
+
+def test_the_drills_of_a_described_proposal_and_their_agents_are_no_candidates() -> None:
+    text = ("China has proposed that North Korea could suspend its nuclear and missile activities in exchange for a "
+            "halt in joint military drills conducted by the U.S. and South Korea.")
+    assert found(text, recall_first=True) == {("CHN", DF, 1)}
+
+
 def test_a_proposal_noun_takes_the_issue_named_right_after_it() -> None:
     text = "Japan welcomed the sanctions on North Korea.\n\nChina said it had made a proposal for a dual suspension."
     assert found(text) == {("JPN", SANC, 1), ("CHN", DF, 1)}

@@ -744,9 +744,11 @@ def _coordinated_right(an: Analysis, g: Group) -> list[Group]:
 
 def _passive_agent(an: Analysis, cue: Match) -> list[Group]:
     """'was rejected by Washington', 'proposed by Russia and China', 'support from Moscow'."""
+    agents = {"by", "from", "of"} if _nominal(an, cue) else {"by", "from"}  # "with the support of HMG"
     for j in range(cue.end, min(cue.end + 3, len(an.tokens))):
-        if an.tokens[j].norm in {"by", "from"}:
-            g = next((g for g in an.groups if g.start in {j + 1, j + 2} and g.actor), None) or _named_members(an, j + 1)
+        if an.tokens[j].norm in agents:
+            near = {j + 1, j + 2} if an.tokens[j].norm != "of" or an.tokens[j + 1].norm == "the" else {j + 1}
+            g = next((g for g in an.groups if g.start in near and g.actor), None) or _named_members(an, j + 1)
             if g is None:
                 return []
             passive = any(t.norm in BE_VERBS for t in an.tokens[max(0, cue.start - 3):cue.start]) \
