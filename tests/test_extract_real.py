@@ -179,6 +179,19 @@ def test_procedure_passives_and_measures_on_real_text(text: str, expected: set) 
     assert found(text, recall_first=True) == expected
 
 
+def test_a_short_name_is_the_namesake_named_before_and_a_reported_we_the_last_speaker() -> None:
+    # two Chinese ambassadors are "Zhang"; the one named in the article is meant
+    text = ("Zhang Jun, China's permanent representative to the United Nations, spoke after the vote on North Korea.\n\n"
+            "Additional sanctions against the DPRK will not help resolve the problem, Zhang said.")
+    result = extract(article_from_text(text), Options(date="2022-05-26", recall_first=False))
+    assert [(p.actor, p.issue, p.sign, p.speaker) for p in result.proposals] == \
+        [("CHN", SANC, -1, "Zhang Jun, UN ambassador")]
+    # a news story's "we" outside quotation marks is the person who spoke last, not nobody
+    story = ("Rex Tillerson spoke to reporters on Friday about North Korea.\n\n"
+             "We do not accept any relaxation of the sanctions regime as a precondition of talks.")
+    assert found(story) == {("USA", SANC, 1)}
+
+
 def test_a_bare_passive_credits_no_subject() -> None:
     # the sanctions are what is enforced; the states listed before are addressees, not enforcers
     text = ("Julie Bishop called on the permanent members - China, Russia and France - to ensure sanctions on North "

@@ -18,7 +18,7 @@ that office's window: excerpts often start mid-story.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from stance.extract.lexicon import Lexicon, Match, Name, Person, Title, in_window
 from stance.extract.text import Token
@@ -80,7 +80,9 @@ def _items(tokens: list[Token], lex: Lexicon, ctx: Context, cue_starts: set[int]
     for rank, found in enumerate((lex.people.find(tokens), lex.titles.find(tokens), lex.names.find(tokens))):
         candidates += [(rank, m) for m in found]
     for m in lex.short_names.find(tokens):
-        person: Person = m.payload
+        person: Person = _namesake_seen(m.payload, lex, ctx)
+        if person is not m.payload:
+            m = Match(m.start, m.end, replace(m.phrase, payload=person))
         after_title = any(t.end == m.start for _, t in candidates if isinstance(t.payload, Title))
         if person.name in ctx.seen_people or after_title or _earlier_full_name(candidates, person, m.start) \
                 or lex.stands_alone(person.name, ctx.date):
@@ -105,6 +107,13 @@ def _items(tokens: list[Token], lex: Lexicon, ctx: Context, cue_starts: set[int]
                 continue
         kept.append(m)
     return kept
+
+
+def _namesake_seen(person: Person, lex: Lexicon, ctx: Context) -> Person:
+    """'Zhang' after 'Zhang Jun' is Zhang Jun, not another Zhang who shares the short name."""
+    if person.name in ctx.seen_people:
+        return person
+    return next((p for p in lex.persons if p.short == person.short and p.name in ctx.seen_people), person)
 
 
 def _earlier_full_name(candidates: list[tuple[int, Match]], person: Person, before: int) -> bool:

@@ -196,7 +196,8 @@ def findings(an: Analysis) -> list[Finding]:
             continue
         for group, rule, speaker, quote in _actors_for(an, cue):
             actor = group.actor if group.kind != "first-person" else None
-            actor = actor or (an.speaker_actor if group.kind == "first-person" else None)
+            actor = actor or (an.speaker_actor if group.kind == "first-person" else None) or \
+                (_reported_we(an, group) if group.kind == "first-person" else None)
             if not actor:
                 continue
             speaker = speaker or _person_for(an, actor, cue.start)
@@ -870,6 +871,14 @@ def _quote_speaker(an: Analysis, quote: tuple[int, int]) -> Group | None:
     if an.speaker_actor:
         return Group(quote[0], quote[0], None, "", kind="first-person")
     return bare_quote_speaker(an, quote)
+
+
+def _reported_we(an: Analysis, group: Group) -> str | None:
+    """'We do not accept freeze-for-freeze' in a news story, outside quotation marks (a block quotation,
+    or marks lost in copying): the words of whoever spoke last. A press release's 'we' is its publisher."""
+    if an.speaker_actor or an.quote_of(group.start) or group.surface.lower() not in {"we", "i"}:
+        return None
+    return an.last_person.actor if an.last_person is not None else None
 
 
 def bare_quote_speaker(an: Analysis, quote: tuple[int, int]) -> Group | None:
