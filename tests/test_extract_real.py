@@ -181,7 +181,8 @@ def test_procedure_passives_and_measures_on_real_text(text: str, expected: set) 
 
 def test_a_short_name_is_the_namesake_named_before_and_a_reported_we_the_last_speaker() -> None:
     # two Chinese ambassadors are "Zhang"; the one named in the article is meant
-    text = ("Zhang Jun, China's permanent representative to the United Nations, spoke after the vote on North Korea.\n\n"
+    text = ("Zhang Jun, China's permanent representative to the United Nations, spoke after the vote on North "
+            "Korea.\n\n"
             "Additional sanctions against the DPRK will not help resolve the problem, Zhang said.")
     result = extract(article_from_text(text), Options(date="2022-05-26", recall_first=False))
     assert [(p.actor, p.issue, p.sign, p.speaker) for p in result.proposals] == \

@@ -645,7 +645,12 @@ def governed(an: Analysis, g: Group) -> bool:
     word = an.tokens[j].norm
     if word == "by":
         return True
+    if word == "of" and j > 0 and an.tokens[j - 1].norm in QUANTIFIERS:
+        return False  # "some of our partners do not want ...": a part of them is the subject
     return word in PREPOSITIONS or word in OBJECT_VERBS
+
+
+QUANTIFIERS = {"some", "many", "most", "all", "none", "one", "two", "three", "several", "each", "both", "few"}
 
 
 def _blocked(an: Analysis, g: Group, i: int) -> bool:
