@@ -35,15 +35,24 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def _quotes_words(note: str) -> bool:
+    """A note quoting more than three words of a page (link labels such as "Read more" may stay)."""
+    spans = re.findall(r"[\"“]([^\"”]*)[\"”]", note)
+    return any(len(span.split()) > 3 for span in spans)
+
+
 def test_the_real_gold_set_ships_its_index_and_labels_but_no_text() -> None:
     articles, labels = _rows(REAL / "articles.csv"), _rows(REAL / "labels.csv")
-    assert len(articles) == 55 and len({a["outlet"] for a in articles}) >= 10 and len(labels) == 220
+    assert len(articles) >= 116 and len({a["outlet"] for a in articles}) >= 10 and len(labels) >= 482
     assert {a["kind"] for a in articles} == {"wire", "ministry", "UN"}
-    assert len({a["id"] for a in articles}) == len(articles)
+    assert len({a["id"] for a in articles}) == len(articles) and len({a["url"] for a in articles}) == len(articles)
     for a in articles:  # the split is the URL hash's parity, fixed before any extractor run
         assert a["url"].startswith(("http://", "https://")) and a["cut"]
         even = int(hashlib.sha1(a["url"].encode()).hexdigest(), 16) % 2 == 0
-        assert a["part"] == ("dev" if even else "locked"), a["id"]
+        round_ = a["part"].removeprefix("dev").removeprefix("locked")  # "" (2024 set), "2" (2026 set), ...
+        if a["part"] != "locked3":  # the third set is all locked
+            assert a["part"] == ("dev" if even else "locked") + round_, a["id"]
+    assert not any(_quotes_words(a["cut"]) for a in articles)  # the notes on what was cut quote no page text
     # labels are facts, not words: no evidence column, a sentence number and a fingerprint each
     assert list(labels[0]) == ["id", "actor", "issue", "stance", "date", "sentence", "sentence_sha1", "case"]
     assert {g["id"] for g in labels} <= {a["id"] for a in articles}
@@ -280,7 +289,9 @@ def test_evaluate_without_the_saved_articles_says_where_they_go_and_is_no_error(
     result = CliRunner().invoke(cli, ["extract", "--evaluate", str(REAL), "--articles", str(tmp_path)],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"note: 55 of 55 articles not present locally; saved copies go in {tmp_path}/")
+    listed = len(_rows(REAL / "articles.csv"))
+    assert result.output.startswith(f"note: {listed} of {listed} articles not present locally; saved copies go in "
+                                    f"{tmp_path}/")
     assert "0 articles, 0 labelled statements" in result.output and "nothing to score" in result.output
     assert "precision" not in result.output  # no figures from nothing
 
