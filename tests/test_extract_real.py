@@ -202,6 +202,30 @@ def test_a_short_name_is_the_namesake_named_before_and_a_reported_we_the_last_sp
     assert found(story) == {("USA", SANC, 1)}
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("The Security Council adopted resolution 2397 on North Korea.\n\nChina and Russia voted with us.",
+     {("CHN", SANC, 1), ("RUS", SANC, 1)}),
+    ("Resolution 2397 on North Korea was adopted unanimously by the Security Council, with China and Russia "
+     "voting for the resolution.", {("CHN", SANC, 1), ("RUS", SANC, 1)}),
+    ("The new sanctions resolution on North Korea was spearheaded by the United States.", {("USA", SANC, 1)}),
+    # a veto condemned in a sentence that names the resolution after it
+    ("We strongly condemn the use of the veto by Russia, which blocked a resolution on North Korea.",
+     {("RUS", SANC, -1)}),
+    ("Nebenzia's deputy expressed skepticism regarding the panel of experts on North Korea.", set()),
+])
+def test_votes_and_drafters_on_real_text(text: str, expected: set) -> None:
+    assert found(text) == expected
+
+
+def test_an_office_named_again_is_the_official_named_last_and_a_title_picks_the_office() -> None:
+    # "the ambassador" after Ambassador Cho is Cho; Ban Ki-moon beside "Secretary-General" is the UN's
+    text = ("South Korean Ambassador Cho Hyun-dong spoke on Tuesday about North Korea.\n\n"
+            "The ambassador denounced Moscow's veto of the resolution on North Korea.")
+    assert found(text) == {("KOR", SANC, 1), ("RUS", SANC, -1)}
+    assert found("UN Secretary-General Ban Ki-moon urged all countries to enforce the resolution on North Korea.") \
+        == {("UN", SANC, 1)}
+
+
 def test_a_bare_passive_credits_no_subject() -> None:
     # the sanctions are what is enforced; the states listed before are addressees, not enforcers
     text = ("Julie Bishop called on the permanent members - China, Russia and France - to ensure sanctions on North "

@@ -182,7 +182,7 @@ def _group(tokens: list[Token], items: list[Match], lex: Lexicon, ctx: Context) 
     titles = [m.payload for m in items if isinstance(m.payload, Title)]
     possessive = end < len(tokens) and tokens[end].norm in GLUE_AFTER_NAME
     if people:
-        person = _in_office(people[0], lex, ctx.date)
+        person = _in_office(people[0], lex, ctx.date, {t.role for t in titles if t.role})
         role = person.role if in_window(ctx.date, person.start, person.end) else None
         speaker = f"{person.name}, {role}" if role else person.name
         return Group(start, end, person.actor, surface, speaker, person, "person", possessive, items)
@@ -199,13 +199,23 @@ def _group(tokens: list[Token], items: list[Match], lex: Lexicon, ctx: Context) 
     if speaker is None and titles:
         speaker = _title_text(tokens, items)
     kind = "name" if names else "title"
+    last = ctx.last_person
+    if actor is None and not names and start > 0 and tokens[start - 1].norm == "the" and last is not None \
+            and last.actor and all(t.text.split("|")[0] in OFFICE_WORDS for t in titles):
+        # "the ambassador", "the envoy" after "Ambassador Cho ...": the official named last
+        return Group(start, end, last.actor, surface, last.speaker, last.person, "pronoun", possessive, items)
     return Group(start, end, actor, surface, speaker, None, kind, possessive, items)
 
 
-def _in_office(person: Person, lex: Lexicon, on: str | None) -> Person:
-    """The row of a person (who may have held several posts) whose window holds the date."""
+OFFICE_WORDS = {"envoy", "ambassador", "minister", "spokesman", "premier", "diplomat"}
+
+
+def _in_office(person: Person, lex: Lexicon, on: str | None, roles: set[str] = frozenset()) -> Person:
+    """The row of a person (who may have held several posts) named by the title beside the name ("UN
+    Secretary-General Ban Ki-moon"), else whose window holds the date, else the latest."""
     rows = [p for p in lex.persons if p.name == person.name]
-    return next((p for p in rows if in_window(on, p.start, p.end)), person)
+    return next((p for p in rows if p.role in roles), None) or \
+        next((p for p in rows if in_window(on, p.start, p.end)), None) or max(rows, key=lambda p: p.start)
 
 
 def _title_text(tokens: list[Token], items: list[Match]) -> str:

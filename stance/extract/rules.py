@@ -295,12 +295,13 @@ def _issue_for(an: Analysis, cue: Match) -> tuple[IssueHit | None, int, str]:
     if kind == "act" and not an.issues and an.recent_issue and _ends_clause(an, cue):
         # "The other members ... voted in favour.": about what the sentences before were about
         return IssueHit(cue.start, cue.end, an.recent_issue, True), 0, "issue named in the sentence before"
-    if an.recent_issue and not an.issues:
+    voted_on = an.recent_issue if not an.issues else next((h.issue for h in an.issues if not h.anaphor), None)
+    if voted_on:
         if _is_veto(cue):  # "Russia's veto" in a story about the vote: a veto of what was put to the vote
-            return IssueHit(cue.start, cue.end, an.recent_issue, True), 0, "a veto of the text named before"
+            return IssueHit(cue.start, cue.end, voted_on, True), 0, "a veto of the text named before"
         veto = _veto_in_object(an, cue)
         if veto is not None:  # "Wood criticised Russia's veto": against the veto, for the vetoed text
-            hit = IssueHit(veto.start, veto.end, an.recent_issue, True)
+            hit = IssueHit(veto.start, veto.end, voted_on, True)
             return hit, 1, "criticises a veto of the text named before"
     return None, 0, ""
 
@@ -334,8 +335,13 @@ def _veto_in_object(an: Analysis, cue: Match) -> Match | None:
 
 
 def _ends_clause(an: Analysis, cue: Match) -> bool:
-    nxt = an.tokens[cue.end] if cue.end < len(an.tokens) else None
-    return nxt is None or nxt.text in {".", ";", "!"}
+    """'... voted in favour.', '... voted with us.': at most a short object before the clause ends."""
+    rest = []
+    for tok in an.tokens[cue.end:]:
+        if tok.text in {".", ";", "!"}:
+            break
+        rest.append(tok)
+    return len(rest) <= 2 and all(t.is_word for t in rest) and not any(h.start >= cue.end for h in an.issues)
 
 
 def _looks_back(an: Analysis, cue: Match) -> bool:
@@ -647,7 +653,15 @@ def governed(an: Analysis, g: Group) -> bool:
         return True
     if word == "of" and j > 0 and an.tokens[j - 1].norm in QUANTIFIERS:
         return False  # "some of our partners do not want ...": a part of them is the subject
+    if word == "with" and _participle_after(an, g):
+        return False  # "adopted unanimously, with China and Russia voting for it": they vote
     return word in PREPOSITIONS or word in OBJECT_VERBS
+
+
+def _participle_after(an: Analysis, g: Group) -> bool:
+    """The list that starts at g is followed by a cue in its -ing form ('with Russia voting against')."""
+    end = max(h.end for h in _coordinated_right(an, g)) if g.actor else g.end
+    return any(c.start == end and an.tokens[c.start].norm.endswith("ing") for c in an.cues)
 
 
 QUANTIFIERS = {"some", "many", "most", "all", "none", "one", "two", "three", "several", "each", "both", "few"}
