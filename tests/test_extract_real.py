@@ -212,6 +212,12 @@ def test_a_short_name_is_the_namesake_named_before_and_a_reported_we_the_last_sp
     ("We strongly condemn the use of the veto by Russia, which blocked a resolution on North Korea.",
      {("RUS", SANC, -1)}),
     ("Nebenzia's deputy expressed skepticism regarding the panel of experts on North Korea.", set()),
+    # a relative clause's subject is its antecedent, even after "by"; plural titles join their demonyms
+    ("Japan condemned the use of the veto by Russia, which blocked a resolution on North Korea.",
+     {("RUS", SANC, -1), ("JPN", SANC, 1)}),
+    ("Russian and Chinese foreign ministers proposed in July a double freeze.", {("RUS", DF, 1), ("CHN", DF, 1)}),
+    ("The ambassadors of Russia and China voted to veto the draft bill to impose more sanctions on North Korea.",
+     {("RUS", SANC, -1), ("CHN", SANC, -1)}),
 ])
 def test_votes_and_drafters_on_real_text(text: str, expected: set) -> None:
     assert found(text) == expected

@@ -681,7 +681,11 @@ def _blocked(an: Analysis, g: Group, i: int) -> bool:
 
 
 def _subject(an: Analysis, cue: Match, within: tuple[int, int] | None = None) -> list[Group]:
-    """The nearest eligible actor before the cue, with the actors coordinated with it."""
+    """The nearest eligible actor before the cue, with the actors coordinated with it; in a relative clause
+    opening right before the cue ('the veto by Russia, which blocked ...'), the relative's antecedent."""
+    antecedent = _antecedent(an, cue)
+    if antecedent is not None:
+        return _coordinated_left(an, antecedent) if antecedent.actor else []
     candidates = [g for g in an.groups if _eligible(an, g, cue.start, within)]
     if not candidates:
         return []
@@ -691,6 +695,19 @@ def _subject(an: Analysis, cue: Match, within: tuple[int, int] | None = None) ->
     if nearest.kind == "pronoun":  # "they" may stand for several actors, all on its one word
         return [g for g in candidates if (g.start, g.end) == (nearest.start, nearest.end) and g.actor]
     return _coordinated_left(an, nearest)
+
+
+def _antecedent(an: Analysis, cue: Match) -> Group | None:
+    """The group a 'which'/'who' right before the cue (an adverb may stand between) refers to."""
+    k = cue.start - 1
+    if k >= 0 and an.tokens[k].norm.endswith("ly"):
+        k -= 1
+    if k < 1 or an.tokens[k].norm not in {"which", "who"}:
+        return None
+    k -= 1
+    if an.tokens[k].norm == ",":
+        k -= 1
+    return next((g for g in an.groups if g.end == k + 1 and g.kind != "first-person"), None)
 
 
 def joint_subject(an: Analysis) -> list[str]:
