@@ -218,6 +218,11 @@ def test_a_short_name_is_the_namesake_named_before_and_a_reported_we_the_last_sp
     ("Russian and Chinese foreign ministers proposed in July a double freeze.", {("RUS", DF, 1), ("CHN", DF, 1)}),
     ("The ambassadors of Russia and China voted to veto the draft bill to impose more sanctions on North Korea.",
      {("RUS", SANC, -1), ("CHN", SANC, -1)}),
+    # regretting a failure to adopt is support for the text; those agreed with share the stance
+    ("The European Union deeply regrets that the Security Council failed to adopt a resolution on North Korea.",
+     {("EU", SANC, 1)}),
+    ("Taro Kono said he agreed with the Chinese and Russian ministers to implement the resolutions on North Korea.",
+     {("JPN", SANC, 1), ("CHN", SANC, 1), ("RUS", SANC, 1)}),
 ])
 def test_votes_and_drafters_on_real_text(text: str, expected: set) -> None:
     assert found(text) == expected

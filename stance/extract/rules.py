@@ -194,7 +194,7 @@ def findings(an: Analysis) -> list[Finding]:
         stance, sign_notes, confidence = _stance(an, cue, flips)
         if stance == 0:
             continue
-        for group, rule, speaker, quote in _actors_for(an, cue):
+        for group, rule, speaker, quote in _actors_for(an, cue) + _partners(an, cue):
             actor = group.actor if group.kind != "first-person" else None
             actor = actor or (an.speaker_actor if group.kind == "first-person" else None) or \
                 (_reported_we(an, group) if group.kind == "first-person" else None)
@@ -598,6 +598,19 @@ def _bare_passive(an: Analysis, cue: Match) -> bool:
         return False
     be = cue.start - 1
     return any(h.end <= be and be - h.end <= 4 and all(t.is_word for t in an.tokens[h.end:be]) for h in an.issues)
+
+
+def _partners(an: Analysis, cue: Match) -> list[Attribution]:
+    """'Kono agreed with the Chinese and Russian ministers to implement the resolutions': those agreed with
+    hold the stance too (the subject is found as usual)."""
+    if cue.start < 4 or an.tokens[cue.start - 1].norm != "to":
+        return []
+    with_at = next((j for j in range(cue.start - 2, max(0, cue.start - 10), -1) if an.tokens[j].norm == "with"
+                    and an.tokens[j - 1].norm in {"agreed", "agree", "agrees", "agreeing"}), None)
+    if with_at is None:
+        return []
+    return [(g, "subject", g.speaker, None) for g in an.groups
+            if with_at < g.start and g.end < cue.start and g.actor and g.kind != "first-person"]
 
 
 def _quote_text(an: Analysis, quote: tuple[int, int]) -> str:
