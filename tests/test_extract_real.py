@@ -244,6 +244,12 @@ def test_a_bare_passive_credits_no_subject() -> None:
     assert found(text) == set()
 
 
+def test_the_states_in_a_proposal_s_content_are_no_candidates() -> None:
+    text = ("China has proposed what it calls a dual suspension, whereby North Korea would suspend nuclear and "
+            "missile tests, and South Korea and the United States would suspend large military exercises.")
+    assert found(text, recall_first=True) == {("CHN", DF, 1)}
+
+
 def test_the_drills_of_a_described_proposal_and_their_agents_are_no_candidates() -> None:
     text = ("China has proposed that North Korea could suspend its nuclear and missile activities in exchange for a "
             "halt in joint military drills conducted by the U.S. and South Korea.")

@@ -23,6 +23,7 @@ from pathlib import Path
 from stance.extract.lexicon import EXTRACT_DIR, Person, Title
 from stance.extract.rules import (
     PREPOSITIONS,
+    SPEECH_VERBS,
     Analysis,
     Finding,
     bare_quote_speaker,
@@ -92,6 +93,8 @@ def candidates(an: Analysis, found: list[Finding]) -> list[Finding]:
 def _part_of_description(an: Analysis, g) -> bool:
     """Inside a described issue, or its subject right before it ("Seoul and Washington pause ...")."""
     for h in an.issues:
+        if h.end <= g.start and h.issue in an.proposals and _opens_content(an.tokens[h.end:g.start]):
+            return True  # "a dual suspension, whereby North Korea would suspend ... and the United States ..."
         if not h.described:  # a name, however long ("suspension-for-suspension"), holds no actors
             continue
         if h.start <= g.start and g.end <= h.end:
@@ -102,6 +105,17 @@ def _part_of_description(an: Analysis, g) -> bool:
         if h.end <= g.start <= h.end + 8 and "by" in {t.norm for t in between} and all(t.is_word for t in between):
             return True  # "... military exercises (conducted) by the United States and South Korea"
     return False
+
+
+CONTENT_OPENERS = {"whereby", "urging", "requiring", "asking", "under_which", "in_which", "that_would"}
+
+
+def _opens_content(tokens) -> bool:
+    """The words between a proposal's name and an actor open the proposal's content, with no new speaker."""
+    words = [t.norm for t in tokens]
+    pairs = {"_".join(p) for p in zip(words, words[1:], strict=False)}
+    return bool((set(words) | pairs) & CONTENT_OPENERS) and not any(w in SPEECH_VERBS for w in words)
+
 
 
 ABSTAIN = {"abstain", "abstained", "abstains", "abstaining", "abstention"}

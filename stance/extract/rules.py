@@ -101,6 +101,7 @@ class Analysis:
     recent_issue: str | None = None  # what a bare "voted in favour." at a clause's end is about
     easing_draft: str | None = None  # the issue an earlier sentence's draft eases (Context.easing_draft)
     last_person: Group | None = None  # who spoke last (Context.last_person): the speaker of a quotation left bare
+    proposals: frozenset[str] = frozenset()  # issues that are proposals (Lexicon.proposal_issues)
 
     def quote_of(self, i: int) -> tuple[int, int] | None:
         return next((q for q in self.quotes if q[0] < i < q[1]), None)
@@ -117,7 +118,8 @@ def analyse(text: str, lex: Lexicon, ctx: Context, issue_context: set[str], rece
     groups = find_groups(tokens, lex, ctx, {m.start for m in cues if _noun_form(tokens, m)})
     issues = _issues(tokens, lex, issue_context, recent_issue, ctx.easing_draft)
     return Analysis(text, tokens, groups, cues, intensifiers, lex.modifiers.find(tokens), issues,
-                    _direct_quotes(text, tokens), speaker_actor, recent_issue, ctx.easing_draft, ctx.last_person)
+                    _direct_quotes(text, tokens), speaker_actor, recent_issue, ctx.easing_draft, ctx.last_person,
+                    lex.proposal_issues())
 
 
 def _noun_form(tokens: list[Token], cue: Match) -> bool:
