@@ -243,18 +243,18 @@ PAIR_NOUNS = {"countries", "sides", "powers", "nations", "governments", "ministe
 
 
 def _pair_phrase(tokens: list[Token], i: int) -> int:
-    """Length of 'the two countries' / 'the pair' / 'the two foreign ministries' at i, else 0."""
-    words = [t.norm for t in tokens[i:i + 4]]
+    """Length of 'the two countries' / 'the pair' / '(the two) foreign ministries' at i, else 0. Not
+    "both sides": in the double freeze that is Pyongyang and the allies."""
+    words = [t.norm for t in tokens[i:i + 4]] + ["", "", ""]
     if words[:2] == ["the", "pair"]:
         return 2
-    for head in (["the", "two"], ["the"]):  # not "both sides": in the freeze it is Pyongyang and the allies
-        n = len(head)
-        if words[:n] != head:
-            continue
-        if len(words) > n and words[n] in PAIR_NOUNS and head != ["the"]:
-            return n + 1
-        if len(words) > n + 1 and words[n] == "foreign" and words[n + 1] in {"ministries", "ministers"}:
-            return n + 2  # "the foreign ministries", "the two foreign ministers"
+    if words[0] != "the":
+        return 0
+    n = 2 if words[1] == "two" else 1
+    if n == 2 and words[2] in PAIR_NOUNS:
+        return 3
+    if words[n] == "foreign" and words[n + 1] in {"ministries", "ministers"}:
+        return n + 2
     return 0
 
 
@@ -272,9 +272,9 @@ def _pronouns(tokens: list[Token], groups: list[Group], ctx: Context) -> list[Gr
         elif word == "they" and ctx.last_plural:
             # "Wang and Lavrov met. They backed ...": the actors of the last joint subject
             out += [Group(i, i + 1, actor, tok.text, None, None, "pronoun") for actor in ctx.last_plural]
-        elif ctx.last_plural and _pair_phrase(tokens, i):
+        elif ctx.last_plural and (length := _pair_phrase(tokens, i)):
             # "the two countries", "the pair": the last joint subject again
-            end = i + _pair_phrase(tokens, i)
+            end = i + length
             surface = _span_text(tokens, i, end)
             out += [Group(i, end, actor, surface, None, None, "pronoun") for actor in ctx.last_plural]
         elif word in FIRST_PERSON and not (tok.text.isupper() and len(tok.text) > 1):  # "US" is a country

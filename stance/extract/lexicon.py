@@ -18,7 +18,7 @@ import csv
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -272,8 +272,10 @@ class Lexicon:
     descriptions: PhraseSet = field(default_factory=PhraseSet)  # an issue described, not named
     carriers: PhraseSet = field(default_factory=PhraseSet)  # nouns a description hangs on ("a proposal that ...")
 
+    @cached_property
     def proposal_issues(self) -> frozenset[str]:
-        """Issues that are proposals (descriptions.csv describes them): what 'the plan' may refer to."""
+        """Issues that are proposals (descriptions.csv describes them): what 'the plan' may refer to.
+        Read once per lexicon, not per sentence."""
         return frozenset(p.payload.issue for p in self.descriptions.phrases)
 
     def people_in_office(self, actor: str | None, role: str, on: str | None) -> list[Person]:

@@ -80,11 +80,11 @@ def candidates(an: Analysis, found: list[Finding]) -> list[Finding]:
             and not _issue_subject(an):
         actors = [an.speaker_actor]  # a press release's unattributed cue: "Every state now has to apply ..."
     out = []
+    sign, note = _sentence_sign(an) if actors and not found else (0, None)  # once per sentence
     for issue in dict.fromkeys(h.issue for h in an.issues):
         for actor in actors:
             if (actor, issue) in have or (issue, actor) in targets():
                 continue
-            sign, note = _sentence_sign(an) if not found else (0, None)
             out.append(Finding(actor, issue, 0, None, RULE, CONFIDENCE, notes=[REASON],
                                hint=(sign, note) if sign and note else None))
     return out
@@ -115,7 +115,6 @@ def _opens_content(tokens) -> bool:
     words = [t.norm for t in tokens]
     pairs = {"_".join(p) for p in zip(words, words[1:], strict=False)}
     return bool((set(words) | pairs) & CONTENT_OPENERS) and not any(w in SPEECH_VERBS for w in words)
-
 
 
 ABSTAIN = {"abstain", "abstained", "abstains", "abstaining", "abstention"}

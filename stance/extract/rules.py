@@ -119,7 +119,7 @@ def analyse(text: str, lex: Lexicon, ctx: Context, issue_context: set[str], rece
     issues = _issues(tokens, lex, issue_context, recent_issue, ctx.easing_draft)
     return Analysis(text, tokens, groups, cues, intensifiers, lex.modifiers.find(tokens), issues,
                     _direct_quotes(text, tokens), speaker_actor, recent_issue, ctx.easing_draft, ctx.last_person,
-                    lex.proposal_issues())
+                    lex.proposal_issues)
 
 
 def _noun_form(tokens: list[Token], cue: Match) -> bool:
@@ -143,7 +143,7 @@ def _issues(tokens: list[Token], lex: Lexicon, issue_context: set[str], recent: 
         if phrase.issue in {"*", "*proposal"}:
             last = out[-1].issue if out else recent
             if phrase.issue == "*proposal":  # "the plan" is a proposal, not the sanctions regime...
-                proposals = lex.proposal_issues()
+                proposals = lex.proposal_issues
                 last = next((h.issue for h in reversed(out) if h.issue in proposals), None) or \
                     (recent if recent in proposals else None) or \
                     easing_draft  # ...unless it is the article's plan to ease them
