@@ -8,13 +8,14 @@ nothing new, and a rejected proposal stays rejected.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from stance.extract import dates, recall
 from stance.extract.actors import Context, find_groups
 from stance.extract.lexicon import Lexicon, lexicon
-from stance.extract.rules import Finding, analyse, eased_by_a_draft, findings, governed, joint_subject
+from stance.extract.rules import Analysis, Finding, analyse, eased_by_a_draft, findings, governed, joint_subject
 from stance.extract.text import Article, Sentence, read_article, sentences_of, tokenize
 from stance.ingest.records import stable_id
 
@@ -66,12 +67,20 @@ class Extraction:
     sentences: list[Sentence] = field(default_factory=list)
 
 
-def extract_file(path: str | Path, options: Options = Options(), lex: Lexicon | None = None) -> Extraction:
-    return extract(read_article(path), options, lex)
+SentenceHook = Callable[[Sentence, Analysis, list[Finding], list[Finding]], None]
 
 
-def extract(article: Article, options: Options = Options(), lex: Lexicon | None = None) -> Extraction:
-    """Every proposal in an article, in reading order."""
+def extract_file(path: str | Path, options: Options = Options(), lex: Lexicon | None = None,
+                 on_sentence: SentenceHook | None = None) -> Extraction:
+    return extract(read_article(path), options, lex, on_sentence)
+
+
+def extract(article: Article, options: Options = Options(), lex: Lexicon | None = None,
+            on_sentence: SentenceHook | None = None) -> Extraction:
+    """Every proposal in an article, in reading order. `on_sentence` sees each statement sentence's
+    analysis, confident findings and recall-first candidates as they are made (the candidates' signs
+    are settled after the last sentence): how scripts/extract_ceiling.py measures what the rules could
+    reach without copying this loop."""
     lex = lex or lexicon()
     paragraphs, dateline = _strip_dateline(article.paragraphs)
     when = dates.article_date(paragraphs, dateline, options.date, article.meta_date, article.text, article.title)
@@ -94,8 +103,10 @@ def extract(article: Article, options: Options = Options(), lex: Lexicon | None 
             for f in merged:
                 result.proposals.append(_proposal(article_id, sentence, f, sentence_when))
             confident += merged
-            if options.recall_first:
-                candidates += [(sentence, f, sentence_when) for f in recall.candidates(an, merged)]
+            found = recall.candidates(an, merged) if options.recall_first else []
+            candidates += [(sentence, f, sentence_when) for f in found]
+            if on_sentence is not None:
+                on_sentence(sentence, an, merged, found)
         recent += [(sentence.index, h.issue) for h in an.issues]
         named.update(h.issue for h in an.issues)
         people = [g for g in an.groups if g.kind == "person" and g.person]
