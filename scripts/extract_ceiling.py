@@ -209,15 +209,21 @@ def fit(x: np.ndarray, y: np.ndarray, ridge: float = 1.0) -> np.ndarray:
     return w
 
 
-def cross_validated(cands: list[Candidate], folds: int) -> np.ndarray:
-    """Each candidate's probability from a model trained on the other folds' articles."""
-    names = sorted({k for c in cands for k in c.features})
+def matrix(cands: list[Candidate], names: list[str]) -> np.ndarray:
+    """One row per candidate, one column per feature name, and a bias column of ones."""
     col = {k: i for i, k in enumerate(names)}
     x = np.zeros((len(cands), len(names) + 1))
     x[:, -1] = 1
     for r, c in enumerate(cands):
         for k, v in c.features.items():
-            x[r, col[k]] = v
+            if k in col:
+                x[r, col[k]] = v
+    return x
+
+
+def cross_validated(cands: list[Candidate], folds: int) -> np.ndarray:
+    """Each candidate's probability from a model trained on the other folds' articles."""
+    x = matrix(cands, sorted({k for c in cands for k in c.features}))
     y = np.array([c.right for c in cands], float)
     fold = np.array([int(hashlib.sha1(c.file.encode()).hexdigest(), 16) % folds for c in cands])
     p = np.zeros(len(cands))
@@ -225,6 +231,39 @@ def cross_validated(cands: list[Candidate], folds: int) -> np.ndarray:
         test = fold == k
         p[test] = 1 / (1 + np.exp(-x[test] @ fit(x[~test], y[~test])))
     return p
+
+
+def trained_on(train: list[Candidate], test: list[Candidate]) -> np.ndarray:
+    """The test candidates' probabilities from a model trained on all the training candidates."""
+    names = sorted({k for c in train for k in c.features})
+    w = fit(matrix(train, names), np.array([c.right for c in train], float))
+    return 1 / (1 + np.exp(-matrix(test, names) @ w))
+
+
+def sweep(cands: list[Candidate], p: np.ndarray, labels: int) -> list[tuple[float, int, int]]:
+    """(threshold, right, kept) for each threshold."""
+    out = []
+    for t in THRESHOLDS:
+        kept = [c for c, q in zip(cands, p, strict=True) if q >= t]
+        out.append((t, sum(c.right for c in kept), len(kept)))
+    return out
+
+
+def best_threshold(rows: list[tuple[float, int, int]]) -> tuple[float, int, int] | None:
+    """The threshold with the most right candidates at precision >= TARGET_PRECISION."""
+    ok = [r for r in rows if r[2] and r[1] / r[2] >= TARGET_PRECISION]
+    return max(ok, key=lambda r: (r[1], r[0])) if ok else None
+
+
+def print_sweep(name: str, rows: list[tuple[float, int, int]], labels: int) -> None:
+    print(f"  {name:8} " + " | ".join(f"t={t:.2f} P {right / kept if kept else 0:.3f} R {right / labels:.3f}"
+                                      for t, right, kept in rows))
+    best = best_threshold(rows)
+    if best:
+        print(f"  {'':8} best recall at precision >= {TARGET_PRECISION}: {ratio(best[1], labels)} "
+              f"(threshold {best[0]}, precision {ratio(best[1], best[2])})")
+    else:
+        print(f"  {'':8} no threshold reaches precision {TARGET_PRECISION}")
 
 
 def ratio(hit: int, n: int) -> str:
@@ -252,39 +291,53 @@ def collect(folder: Path) -> tuple[list[Candidate], list[Label], dict[str, str]]
     return cands, labels, part
 
 
+def print_ceiling(cands: list[Candidate], labels: int) -> None:
+    for level, name in enumerate(LEVELS):
+        inside = [c for c in cands if c.level <= level]
+        right = sum(c.right for c in inside)
+        print(f"  {name:14} {len(inside):6} candidates  recall {ratio(right, labels):20} "
+              f"precision {ratio(right, len(inside))}")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("gold", nargs="?", default=str(ROOT / "tests" / "gold_real"))
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--hold-out", metavar="PART",
+                    help="train on the other parts, fix the threshold by their cross-validation, score PART once")
     args = ap.parse_args(argv)
     folder = Path(args.gold)
     cands, labels, part = collect(folder)
+    if args.hold_out:
+        train = [c for c in cands if c.part != args.hold_out]
+        test = [c for c in cands if c.part == args.hold_out]
+        held = [g for g in labels if part[g.file] == args.hold_out]
+        if not test:
+            raise SystemExit(f"no articles of part {args.hold_out!r} in {folder}")
+        n_train = len(labels) - len(held)
+        rows = sweep(train, cross_validated(train, args.folds), n_train)
+        best = best_threshold(rows)
+        n_held = sum(v == args.hold_out for v in part.values())
+        print(f"trained on {len(part) - n_held} articles ({n_train} labels); "
+              f"threshold fixed by their cross-validation: {best[0] if best else 'none reaches the target'}")
+        print_sweep("train cv", rows, n_train)
+        print(f"\n{args.hold_out}: {n_held} articles, {len(held)} labels\nceiling")
+        print_ceiling(test, len(held))
+        rows = sweep(test, trained_on(train, test), len(held))
+        print("scored by the trained model")
+        print_sweep(args.hold_out, rows, len(held))
+        if best:
+            t, right, kept = next(r for r in rows if r[0] == best[0])
+            print(f"  at the fixed threshold {t}: precision {ratio(right, kept)}, recall {ratio(right, len(held))}")
+        return
     print(f"{folder}: {len(part)} articles, {len(labels)} labels\n\nceiling of the candidate sets")
-    for level, name in enumerate(LEVELS):
-        inside = [c for c in cands if c.level <= level]
-        right = sum(c.right for c in inside)
-        print(f"  {name:14} {len(inside):6} candidates  recall {ratio(right, len(labels)):20} "
-              f"precision {ratio(right, len(inside))}")
+    print_ceiling(cands, len(labels))
     p = cross_validated(cands, args.folds)
-    parts = sorted(set(part.values()))
     print(f"\nlearned scorer over the widest set, {args.folds}-fold cross-validated by article")
-    for name in ["all"] + (parts if len(parts) > 1 else []):
+    for name in ["all"] + (sorted(set(part.values())) if len(set(part.values())) > 1 else []):
         pick = [i for i, c in enumerate(cands) if name in ("all", c.part)]
         n = sum(1 for g in labels if name in ("all", part[g.file]))
-        best = None
-        rows = []
-        for t in THRESHOLDS:
-            kept = [i for i in pick if p[i] >= t]
-            right = sum(cands[i].right for i in kept)
-            rows.append(f"t={t:.2f} P {right / len(kept) if kept else 0:.3f} R {right / n if n else 0:.3f}")
-            if kept and right / len(kept) >= TARGET_PRECISION and (best is None or right > best[1]):
-                best = (t, right, len(kept))
-        print(f"  {name:8} " + " | ".join(rows))
-        if best:
-            print(f"  {'':8} best recall at precision >= {TARGET_PRECISION}: {ratio(best[1], n)} "
-                  f"(threshold {best[0]}, precision {ratio(best[1], best[2])})")
-        else:
-            print(f"  {'':8} no threshold reaches precision {TARGET_PRECISION}")
+        print_sweep(name, sweep([cands[i] for i in pick], p[pick], n), n)
 
 
 if __name__ == "__main__":
