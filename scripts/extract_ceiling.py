@@ -3,7 +3,7 @@
     python scripts/extract_ceiling.py [GOLD_FOLDER] [--folds K]
 
 Issue 14 asks for recall >= 0.80 at precision >= 0.75 on real text the rules were not written on.
-Three blind sets scored 0.43-0.51 recall at about 0.62 precision, and rules drawn from each set's misses
+The blind sets scored 0.43-0.51 recall at 0.59-0.63 precision, and rules drawn from each set's misses
 did not carry to the next. This script asks whether a better *choice* among the candidates the rules'
 reading can produce would get there, or whether the reading itself is the limit:
 
