@@ -88,6 +88,14 @@ def read_article(path: Path, options: Options) -> tuple[list[Sentence], list[str
     return seen, [normalise(s.text) for s in extraction.sentences]
 
 
+def _signs(findings: list[Finding]) -> dict[tuple[str, str], Counter]:
+    """How often each (actor, issue) took each sign among the findings."""
+    out: dict[tuple[str, str], Counter] = {}
+    for f in findings:
+        out.setdefault((f.actor, f.issue), Counter())[_sign(f.stance)] += 1
+    return out
+
+
 def _actor(an: Analysis, g) -> str | None:
     return g.actor or (an.speaker_actor if g.kind == "first-person" else None)
 
@@ -108,10 +116,8 @@ def candidates(file: str, part: str, sentences: list[Sentence], publisher: str |
     """Every candidate of the widest set for one article, each marked with the narrowest level holding it."""
     named = Counter(h.issue for s in sentences for h in s.an.issues if not h.anaphor)
     main_issue = named.most_common(1)[0][0] if named else None
-    said: dict[tuple[str, str], Counter] = {}  # the actor's confident signs on the issue in the whole article
-    for s in sentences:
-        for f in s.confident:
-            said.setdefault((f.actor, f.issue), Counter())[_sign(f.stance)] += 1
+    said = _signs([f for s in sentences for f in s.confident])  # confident signs in the whole article
+    targets = recall.targets()
     actor_mentions = Counter(g.actor for s in sentences for g in s.an.groups if g.actor)
     out: list[Candidate] = []
     previous: list[str] = []
@@ -133,7 +139,7 @@ def candidates(file: str, part: str, sentences: list[Sentence], publisher: str |
         for g in an.groups:
             actor = _actor(an, g)
             for issue in issues:
-                if actor and (actor, issue) not in have and (issue, actor) not in recall.targets():
+                if actor and (actor, issue) not in have and (issue, actor) not in targets:
                     have.add((actor, issue))
                     why = {"dropped: " + w: 1.0 for w in _dropped_because(an, g)}
                     found.append((actor, issue, 0, 1, {"pair": 1.0, **why, "inherited issue": float(inherited)}))
@@ -141,13 +147,11 @@ def candidates(file: str, part: str, sentences: list[Sentence], publisher: str |
         carried = ([(publisher, "publisher")] if publisher else []) + [(a, "previous sentence") for a in previous]
         for actor, why in carried:
             for issue in issues:
-                if actor not in present and (actor, issue) not in have and (issue, actor) not in recall.targets():
+                if actor not in present and (actor, issue) not in have and (issue, actor) not in targets:
                     have.add((actor, issue))
                     how = {"carried from " + why: 1.0, "inherited issue": float(inherited)}
                     found.append((actor, issue, 0, 2, how))
-        here: dict[tuple[str, str], Counter] = {}
-        for f in s.confident:
-            here.setdefault((f.actor, f.issue), Counter())[_sign(f.stance)] += 1
+        here = _signs(s.confident)
         elsewhere = {k: v - here.get(k, Counter()) for k, v in said.items()}  # not the candidate's own finding
         for actor, issue, sign, level, how in found:
             if not sign:
@@ -195,14 +199,16 @@ def _context(an: Analysis, c: Candidate, said: dict, mentions: Counter, publishe
 
 
 def mark(cands: list[Candidate], labels: list[Label], sentences: dict[str, list[str]]) -> None:
-    """A candidate is right when a label of its sentence agrees on actor, issue and sign (once each)."""
+    """A candidate is right when a label of its sentence agrees on actor, issue and sign (once each; the
+    narrowest candidate first)."""
+    waiting: dict[tuple, list[Candidate]] = {}
+    for c in sorted(cands, key=lambda c: c.level):
+        waiting.setdefault((c.file, c.sentence, c.actor, c.issue, c.sign), []).append(c)
     for label in labels:
         where = labelled_sentence(label, sentences.get(label.file, []))
-        match = next((c for c in sorted(cands, key=lambda c: c.level) if not c.right and c.file == label.file
-                      and c.sentence == where and (c.actor, c.issue, c.sign) == (label.actor, label.issue, label.sign)),
-                     None)
-        if match is not None:
-            match.right = True
+        queue = waiting.get((label.file, where, label.actor, label.issue, label.sign))
+        if queue:
+            queue.pop(0).right = True
 
 
 def fit(x: np.ndarray, y: np.ndarray, ridge: float = 1.0) -> np.ndarray:
@@ -291,9 +297,10 @@ def collect(folder: Path) -> tuple[list[Candidate], list[Label], dict[str, str]]
         path = folder / "articles" / row["file"]
         if not path.is_file():
             continue
-        publisher = row["speaker_actor"].upper() or publisher_actor(row["outlet"] or None, lexicon())
+        speaker = row["speaker_actor"].upper() or None
+        publisher = speaker or publisher_actor(row["outlet"] or None, lexicon())
         options = Options(date=row["date"] or None, url=row["url"] or None, outlet=row["outlet"] or None,
-                          speaker_actor=row["speaker_actor"].upper() or None)
+                          speaker_actor=speaker)
         sentences, texts[row["file"]] = read_article(path, options)
         part[row["file"]] = row.get("part") or "-"
         cands += candidates(row["file"], part[row["file"]], sentences, publisher)
